@@ -1,0 +1,76 @@
+package area
+
+import (
+	"testing"
+	"time"
+)
+
+func TestLoad(t *testing.T) {
+	a, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := len(a.Provinces()); got != 38 {
+		t.Fatalf("provinces = %d, want 38", got)
+	}
+	n := 0
+	for _, p := range a.Provinces() {
+		rs := a.Regencies(p.Code)
+		if len(rs) == 0 {
+			t.Errorf("%s has no regencies", p.Name)
+		}
+		n += len(rs)
+	}
+	if n != 514 {
+		t.Fatalf("regencies = %d, want 514", n)
+	}
+}
+
+func TestZones(t *testing.T) {
+	a, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2024, 9, 19, 1, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		code, label string
+		hour        int
+	}{
+		{"15", "WIB", 8},  // Jambi
+		{"75", "WITA", 9}, // Gorontalo
+		{"94", "WIT", 10}, // Papua
+		{"61", "WIB", 8},  // Kalimantan Barat: Asia/Pontianak
+		{"51", "WITA", 9}, // Bali
+		{"31", "WIB", 8},  // DKI Jakarta
+	} {
+		p, ok := a.Province(tc.code)
+		if !ok {
+			t.Fatalf("province %s missing", tc.code)
+		}
+		if p.ZoneName != tc.label || at.In(p.Zone).Hour() != tc.hour {
+			t.Errorf("%s: %s %d, want %s %d", p.Name, p.ZoneName, at.In(p.Zone).Hour(), tc.label, tc.hour)
+		}
+	}
+}
+
+func TestFind(t *testing.T) {
+	a, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, ok := a.FindProvince("  jambi "); !ok || p.Code != "15" {
+		t.Errorf("FindProvince(jambi) = %v %v", p, ok)
+	}
+	if g, ok := a.FindRegency("75", "kota gorontalo"); !ok || g.Code != "75.71" {
+		t.Errorf("FindRegency(kota gorontalo) = %v %v", g, ok)
+	}
+	if _, ok := a.FindRegency("75", "gorontalo"); ok {
+		t.Errorf("FindRegency(gorontalo) should be ambiguous (Kota and Kabupaten)")
+	}
+	if g, ok := a.FindRegency("15", "Muaro Jambi"); !ok || g.Code != "15.05" {
+		t.Errorf("FindRegency(Muaro Jambi) = %v %v", g, ok)
+	}
+	if _, ok := a.FindRegency("15", "Kota Gorontalo"); ok {
+		t.Errorf("a regency of another province matched")
+	}
+}

@@ -1,0 +1,73 @@
+package bot
+
+import (
+	"strings"
+	"time"
+
+	"github.com/go-telegram/bot/models"
+
+	"github.com/alumnibot/alumnibot/flows"
+)
+
+// inbound is an update reduced to what the pipeline needs.
+type inbound struct {
+	chat       int64 // shard key: the private chat (= user id); 0 for updates the bot ignores
+	in         flows.Input
+	callbackID string
+	blocked    bool // the user blocked the bot (my_chat_member "kicked")
+	kind       string
+}
+
+// convert turns an update into an Input. Updates from groups, channels and the like are ignored: the
+// bot lives in private chats.
+func convert(u *models.Update, now time.Time) inbound {
+	switch {
+	case u.Message != nil && u.Message.Chat.Type == models.ChatTypePrivate && u.Message.From != nil:
+		m := u.Message
+		ib := inbound{chat: m.Chat.ID, in: baseInput(u.ID, m.From, now)}
+		switch {
+		case m.Text != "":
+			if cmd, payload, ok := parseCommand(m.Text, m.Entities); ok {
+				ib.in.Kind, ib.in.Command, ib.in.Payload, ib.kind = flows.KindCommand, cmd, payload, "command"
+			} else {
+				ib.in.Kind, ib.in.Text, ib.kind = flows.KindText, m.Text, "text"
+			}
+		case len(m.Photo) > 0:
+			ib.in.Kind, ib.in.Text, ib.kind = flows.KindPhoto, m.Caption, "photo"
+		default:
+			ib.in.Kind, ib.kind = flows.KindOther, "other"
+		}
+		return ib
+	case u.CallbackQuery != nil && u.CallbackQuery.Message.Message != nil &&
+		u.CallbackQuery.Message.Message.Chat.Type == models.ChatTypePrivate:
+		q := u.CallbackQuery
+		ib := inbound{chat: q.Message.Message.Chat.ID, in: baseInput(u.ID, &q.From, now), callbackID: q.ID, kind: "button"}
+		ib.in.Kind, ib.in.Data, ib.in.MessageID = flows.KindButton, q.Data, q.Message.Message.ID
+		return ib
+	case u.MyChatMember != nil && u.MyChatMember.Chat.Type == models.ChatTypePrivate &&
+		u.MyChatMember.NewChatMember.Type == models.ChatMemberTypeBanned:
+		return inbound{chat: u.MyChatMember.Chat.ID, blocked: true, kind: "blocked", in: flows.Input{UpdateID: u.ID, UserID: u.MyChatMember.From.ID}}
+	}
+	return inbound{kind: "ignored", in: flows.Input{UpdateID: u.ID}}
+}
+
+func baseInput(id int64, from *models.User, now time.Time) flows.Input {
+	return flows.Input{UpdateID: id, UserID: from.ID, FirstName: from.FirstName, LangCode: from.LanguageCode, Now: now}
+}
+
+// parseCommand reads a leading bot command from the message entities rather than the text, as Telegram
+// marks it: "/start@alumnibot ev_12" is command "start" with payload "ev_12".
+func parseCommand(text string, entities []models.MessageEntity) (cmd, payload string, ok bool) {
+	if len(entities) == 0 || entities[0].Type != models.MessageEntityTypeBotCommand || entities[0].Offset != 0 {
+		return "", "", false
+	}
+	word, rest, _ := strings.Cut(text, " ")
+	if nl := strings.IndexByte(word, '\n'); nl >= 0 { // "/start\npayload"
+		word, rest = word[:nl], word[nl+1:]+" "+rest
+	}
+	word, _, _ = strings.Cut(strings.TrimPrefix(word, "/"), "@")
+	if word == "" {
+		return "", "", false
+	}
+	return strings.ToLower(word), strings.TrimSpace(rest), true
+}

@@ -1,0 +1,181 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"hash/maphash"
+	"runtime/debug"
+	"time"
+
+	tg "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"github.com/alumnibot/alumnibot/flows"
+	"github.com/alumnibot/alumnibot/locales"
+)
+
+var shardSeed = maphash.MakeSeed()
+
+// startWorkers starts one worker per shard. A chat always maps to the same shard, so its updates are
+// applied one after another in arrival order; different chats run in parallel on the bounded pool.
+func (b *Bot) startWorkers(ctx context.Context) {
+	b.shards = make([]chan job, b.cfg.Workers)
+	for i := range b.shards {
+		ch := make(chan job, 16)
+		b.shards[i] = ch
+		b.workers.Add(1)
+		go func() {
+			defer b.workers.Done()
+			for j := range ch {
+				b.handle(ctx, j)
+			}
+		}()
+	}
+}
+
+func (b *Bot) stopWorkers() {
+	for _, ch := range b.shards {
+		close(ch)
+	}
+	b.workers.Wait()
+}
+
+// dispatch queues an update on its chat's shard; done is called once it was handled.
+func (b *Bot) dispatch(u *models.Update, done func()) {
+	now := b.cfg.Now()
+	ib := convert(u, now)
+	b.metrics.inflight.Inc()
+	j := job{ib: ib, done: done, start: now}
+	if ib.chat == 0 {
+		b.metrics.update(ib.kind)
+		b.finish(j)
+		return
+	}
+	b.shards[maphash.Comparable(shardSeed, ib.chat)%uint64(len(b.shards))] <- j
+}
+
+func (b *Bot) finish(j job) {
+	b.metrics.inflight.Dec()
+	b.metrics.duration.Observe(time.Since(j.start).Seconds())
+	if j.done != nil {
+		j.done()
+	}
+}
+
+// handle applies one update and carries out its replies. It never panics.
+func (b *Bot) handle(ctx context.Context, j job) {
+	ib := j.ib
+	defer b.finish(j)
+	defer func() {
+		if r := recover(); r != nil {
+			b.metrics.fail("panic")
+			b.log.Error("panic while handling update", "update", ib.in.UpdateID, "chat", ib.chat, "panic", r, "stack", string(debug.Stack()))
+			b.apologize(ctx, ib, locales.Common.Panic)
+		}
+	}()
+	if ib.blocked {
+		b.metrics.update(ib.kind)
+		if err := b.cfg.Users.MarkInactive(ctx, ib.chat); err != nil {
+			b.log.Warn("mark inactive", "chat", ib.chat, "err", err)
+		}
+		return
+	}
+	out, err := b.cfg.Engine.Handle(ctx, ib.in)
+	if err != nil {
+		b.metrics.fail("handle")
+		b.log.Error("handle update", "update", ib.in.UpdateID, "chat", ib.chat, "err", err)
+		b.apologize(ctx, ib, locales.Common.Generic)
+		return
+	}
+	kind := ib.kind
+	if out.Skipped != "" {
+		kind = out.Skipped
+	}
+	b.metrics.update(kind)
+	if ib.callbackID != "" && out.Skipped != "flood" {
+		b.answerCallback(ctx, ib.callbackID, b.cfg.Catalog.Render(out.Lang, out.Notice))
+	}
+	if err := b.deliver(ctx, ib, out.Result); err != nil {
+		b.metrics.fail("send")
+		b.log.Warn("send replies", "update", ib.in.UpdateID, "chat", ib.chat, "err", err)
+		return
+	}
+	if out.Ack {
+		if err := b.cfg.Engine.Delivered(ctx, ib.in); err != nil {
+			b.log.Warn("mark delivered", "update", ib.in.UpdateID, "err", err)
+		}
+	}
+}
+
+// apologize tells the user something went wrong, in their Telegram language; best effort.
+func (b *Bot) apologize(ctx context.Context, ib inbound, msg locales.Text) {
+	lang := locales.LangFromCode(ib.in.LangCode)
+	if ib.callbackID != "" {
+		b.answerCallback(ctx, ib.callbackID, "")
+	}
+	_ = b.deliver(ctx, ib, flows.Result{Lang: lang, Replies: []flows.Reply{{Text: msg}}})
+}
+
+func (b *Bot) answerCallback(ctx context.Context, id, text string) {
+	// Failures don't matter: the spinner stops by itself, and a redelivered query is too old to answer.
+	_ = b.send.do(ctx, "answerCallbackQuery", func(ctx context.Context) error {
+		_, err := b.api.AnswerCallbackQuery(ctx, &tg.AnswerCallbackQueryParams{CallbackQueryID: id, Text: text})
+		return err
+	})
+}
+
+// deliver sends a result's replies in order. A user who blocked the bot is marked inactive.
+func (b *Bot) deliver(ctx context.Context, ib inbound, res flows.Result) error {
+	for _, r := range res.Replies {
+		err := b.reply(ctx, ib, res.Lang, r)
+		if errors.Is(err, ErrBlocked) {
+			if err := b.cfg.Users.MarkInactive(ctx, ib.chat); err != nil {
+				b.log.Warn("mark inactive", "chat", ib.chat, "err", err)
+			}
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (b *Bot) reply(ctx context.Context, ib inbound, lang locales.Lang, r flows.Reply) error {
+	text := b.cfg.Catalog.Render(lang, r.Text)
+	markup := b.keyboard(lang, r.Buttons)
+	if r.Edit && ib.in.MessageID != 0 {
+		err := b.send.do(ctx, "editMessageText", func(ctx context.Context) error {
+			_, err := b.api.EditMessageText(ctx, &tg.EditMessageTextParams{
+				ChatID: ib.chat, MessageID: ib.in.MessageID, Text: text, ReplyMarkup: markup,
+			})
+			return err
+		})
+		if err == nil || errors.Is(err, ErrBlocked) || !errors.Is(err, tg.ErrorBadRequest) {
+			return err
+		}
+		// The message is too old or gone ("message is not modified" is harmless too): send a new one.
+	}
+	return b.send.do(ctx, "sendMessage", func(ctx context.Context) error {
+		p := &tg.SendMessageParams{ChatID: ib.chat, Text: text}
+		if markup != nil {
+			p.ReplyMarkup = markup
+		}
+		_, err := b.api.SendMessage(ctx, p)
+		return err
+	})
+}
+
+func (b *Bot) keyboard(lang locales.Lang, rows [][]flows.Button) models.ReplyMarkup {
+	if len(rows) == 0 {
+		return nil
+	}
+	kb := make([][]models.InlineKeyboardButton, len(rows))
+	for i, row := range rows {
+		kb[i] = make([]models.InlineKeyboardButton, len(row))
+		for j, btn := range row {
+			kb[i][j] = models.InlineKeyboardButton{Text: b.cfg.Catalog.Render(lang, btn.Text), CallbackData: btn.Data, URL: btn.URL}
+		}
+	}
+	return &models.InlineKeyboardMarkup{InlineKeyboard: kb}
+}

@@ -1,0 +1,50 @@
+package bot
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"io"
+	"net/http"
+
+	"github.com/go-telegram/bot/models"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// webhookHandler receives updates pushed by Telegram. Unlike the library's handler it checks the
+// secret in constant time (401 on mismatch) and answers only after the update was applied, so an
+// update Telegram gets no 200 for is delivered again and never lost.
+func (b *Bot) webhookHandler(work context.Context) http.Handler {
+	secret := []byte(b.cfg.WebhookSecret)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got := []byte(r.Header.Get("X-Telegram-Bot-Api-Secret-Token"))
+		if subtle.ConstantTimeCompare(got, secret) != 1 {
+			http.Error(w, "unauthorized", http.StatusUnauthorized)
+			return
+		}
+		raw, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+		if err != nil {
+			http.Error(w, "bad body", http.StatusBadRequest)
+			return
+		}
+		var u models.Update
+		if err := json.Unmarshal(raw, &u); err != nil {
+			http.Error(w, "bad update", http.StatusBadRequest)
+			return
+		}
+		done := make(chan struct{})
+		b.dispatch(&u, func() { close(done) })
+		select {
+		case <-done:
+			w.WriteHeader(http.StatusOK)
+		case <-r.Context().Done():
+			// Telegram gave up waiting and will deliver again; the engine skips what was applied.
+		case <-work.Done():
+		}
+	})
+}
+
+func metricsHandler(reg *prometheus.Registry) http.Handler {
+	return promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg})
+}

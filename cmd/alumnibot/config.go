@@ -1,0 +1,76 @@
+package main
+
+import (
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// config is everything `serve` reads from the environment. The README's table lists the same names.
+type config struct {
+	Token         string     // TELEGRAM_BOT_TOKEN
+	APIURL        string     // TELEGRAM_API_URL
+	RedisURL      string     // REDIS_URL
+	RedisPrefix   string     // REDIS_PREFIX
+	WebhookURL    string     // WEBHOOK_URL
+	WebhookSecret string     // WEBHOOK_SECRET
+	HTTPAddr      string     // HTTP_ADDR
+	Workers       int        // WORKERS
+	LogLevel      slog.Level // LOG_LEVEL
+}
+
+// loadConfig reads and checks the configuration; an error names the variable at fault.
+func loadConfig(getenv func(string) string) (config, error) {
+	c := config{
+		Token:         getenv("TELEGRAM_BOT_TOKEN"),
+		APIURL:        orDefault(getenv("TELEGRAM_API_URL"), "https://api.telegram.org"),
+		RedisURL:      getenv("REDIS_URL"),
+		RedisPrefix:   orDefault(getenv("REDIS_PREFIX"), "ab:"),
+		WebhookURL:    getenv("WEBHOOK_URL"),
+		WebhookSecret: getenv("WEBHOOK_SECRET"),
+		HTTPAddr:      orDefault(getenv("HTTP_ADDR"), ":8080"),
+		Workers:       64,
+	}
+	if c.Token == "" {
+		return c, fmt.Errorf("TELEGRAM_BOT_TOKEN is required (the token @BotFather gave you)")
+	}
+	if strings.ContainsAny(c.Token, " /?#") {
+		return c, fmt.Errorf("TELEGRAM_BOT_TOKEN looks wrong: it should be like 123456:ABC-DEF")
+	}
+	if u, err := url.Parse(c.APIURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return c, fmt.Errorf("TELEGRAM_API_URL must be an http(s) URL, got %q", c.APIURL)
+	}
+	c.APIURL = strings.TrimRight(c.APIURL, "/")
+	if c.RedisURL == "" {
+		return c, fmt.Errorf("REDIS_URL is required, e.g. redis://localhost:6379/0")
+	}
+	if c.WebhookURL != "" {
+		u, err := url.Parse(c.WebhookURL)
+		if err != nil || u.Scheme != "https" && u.Scheme != "http" || u.Host == "" {
+			return c, fmt.Errorf("WEBHOOK_URL must be a public https URL, got %q", c.WebhookURL)
+		}
+		if len(c.WebhookSecret) < 16 || strings.Trim(c.WebhookSecret, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") != "" {
+			return c, fmt.Errorf("WEBHOOK_SECRET must be 16–256 characters of A-Z a-z 0-9 _ - when WEBHOOK_URL is set")
+		}
+	}
+	if v := getenv("WORKERS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 4096 {
+			return c, fmt.Errorf("WORKERS must be a number from 1 to 4096, got %q", v)
+		}
+		c.Workers = n
+	}
+	if err := c.LogLevel.UnmarshalText([]byte(orDefault(getenv("LOG_LEVEL"), "info"))); err != nil {
+		return c, fmt.Errorf("LOG_LEVEL must be debug, info, warn or error, got %q", getenv("LOG_LEVEL"))
+	}
+	return c, nil
+}
+
+func orDefault(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}

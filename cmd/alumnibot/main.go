@@ -1,0 +1,119 @@
+// Command alumnibot runs the Temu Alumni Telegram bot.
+//
+//	alumnibot serve     run against Telegram (configuration from the environment, see README.md)
+//	alumnibot console   chat with the bot in this terminal, on an in-memory Redis
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/alumnibot/alumnibot/area"
+	"github.com/alumnibot/alumnibot/bot"
+	"github.com/alumnibot/alumnibot/flows"
+	"github.com/alumnibot/alumnibot/locales"
+	"github.com/alumnibot/alumnibot/store"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "alumnibot:", err)
+		os.Exit(1)
+	}
+}
+
+const usage = `usage: alumnibot <command>
+
+commands:
+  serve     run the bot against Telegram (configuration from the environment, see README.md)
+  console   chat with the bot in this terminal on an in-memory Redis (-admin: as an organizer)`
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprintln(stderr, usage)
+		return errors.New("no command given")
+	}
+	switch args[0] {
+	case "serve":
+		return serve(ctx, getenv, stderr)
+	case "console":
+		fs := flag.NewFlagSet("console", flag.ContinueOnError)
+		fs.SetOutput(stderr)
+		admin := fs.Bool("admin", false, "act as an organizer")
+		lang := fs.String("lang", "id", "Telegram language_code of the console user (id or en)")
+		if err := fs.Parse(args[1:]); err != nil {
+			return err
+		}
+		return console(ctx, consoleOptions{Admin: *admin, LangCode: *lang}, stdin, stdout)
+	case "-h", "-help", "--help", "help":
+		fmt.Fprintln(stdout, usage)
+		return nil
+	}
+	fmt.Fprintln(stderr, usage)
+	return fmt.Errorf("unknown command %q", args[0])
+}
+
+// newApp builds the conversation engine over a store.
+func newApp(st *store.Store) (*flows.Engine, *locales.Catalog, error) {
+	atlas, err := area.Load()
+	if err != nil {
+		return nil, nil, err
+	}
+	cat, err := locales.Load()
+	if err != nil {
+		return nil, nil, err
+	}
+	return &flows.Engine{App: &flows.App{Atlas: atlas}, Sessions: st}, cat, nil
+}
+
+func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) error {
+	cfg, err := loadConfig(getenv)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	rdb, err := store.Open(cfg.RedisURL, cfg.Workers+16)
+	if err != nil {
+		return err
+	}
+	defer rdb.Close()
+	st := store.New(rdb, cfg.RedisPrefix)
+	ping, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := st.Ping(ping); err != nil {
+		// Not fatal: the bot apologises while Redis is away and /healthz says so.
+		log.Warn("redis unreachable at start", "err", err)
+	}
+	engine, cat, err := newApp(st)
+	if err != nil {
+		return err
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	b, err := bot.New(bot.Config{
+		Token: cfg.Token, APIURL: cfg.APIURL, WebhookURL: cfg.WebhookURL, WebhookSecret: cfg.WebhookSecret,
+		HTTPAddr: cfg.HTTPAddr, Workers: cfg.Workers, Engine: engine, Users: st, Catalog: cat,
+		Registry: reg, Log: log,
+	})
+	if err != nil {
+		return err
+	}
+	if err := b.Run(ctx); err != nil {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}

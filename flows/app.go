@@ -1,0 +1,179 @@
+package flows
+
+import (
+	"maps"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/alumnibot/alumnibot/area"
+	"github.com/alumnibot/alumnibot/locales"
+)
+
+// App routes one input to the conversation it belongs to.
+type App struct {
+	Atlas *area.Atlas
+}
+
+// Conversation names, kept short: they travel in callback data.
+const (
+	flowOnboarding = "ob"
+	flowProfile    = "pf"
+)
+
+// Step applies one input to a session. It never fails: wrong input is answered with a re-prompt.
+func (a *App) Step(s Session, in Input) (Session, Result) {
+	s = s.clone()
+	if s.Profile != nil && !s.Profile.Active {
+		s.Profile.Active = true // they talk to us again, so they have unblocked the bot
+	}
+	r := &turn{app: a, s: s, in: in, res: Result{Lang: s.lang(in)}}
+	switch in.Kind {
+	case KindCommand:
+		r.command()
+	case KindButton:
+		r.button()
+	default:
+		r.message()
+	}
+	return r.s, r.res
+}
+
+func (s Session) clone() Session {
+	if s.Profile != nil {
+		p := *s.Profile
+		s.Profile = &p
+	}
+	s.Conv.Data = maps.Clone(s.Conv.Data)
+	return s
+}
+
+// turn is one Step in progress.
+type turn struct {
+	app *App
+	s   Session
+	in  Input
+	res Result
+}
+
+func (t *turn) say(text locales.Text, buttons ...[]Button) {
+	t.res.Replies = append(t.res.Replies, Reply{Text: text, Buttons: buttons})
+}
+
+func (t *turn) onboarded() bool { return t.s.Profile != nil }
+
+func (t *turn) command() {
+	switch t.in.Command {
+	case "start":
+		t.start()
+		return
+	case "bantuan", "help":
+		t.say(locales.Msg("help.text"))
+		if !t.onboarded() && t.s.Conv.Flow == flowOnboarding {
+			t.prompt()
+		}
+		return
+	}
+	if !t.onboarded() {
+		t.say(locales.Msg("onboard.finish_first"))
+		t.resumeOnboarding()
+		return
+	}
+	switch t.in.Command {
+	case "profil":
+		t.s.Conv = Conv{Flow: flowProfile, Step: stepView, Nonce: t.s.Conv.Nonce + 1}
+		t.prompt()
+	default:
+		t.say(locales.Msg("unknown.command"))
+	}
+}
+
+var payloadRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+
+func (t *turn) start() {
+	payload := t.in.Payload
+	if !payloadRE.MatchString(payload) {
+		payload = ""
+	}
+	if t.onboarded() {
+		t.s.Conv = Conv{Nonce: t.s.Conv.Nonce + 1}
+		t.say(locales.Msg("welcome.back", "Name", t.s.Profile.Name))
+		t.resume(payload, false)
+		return
+	}
+	if payload == "" && t.s.Conv.Flow == flowOnboarding {
+		payload = t.s.Conv.Payload // a second /start keeps the link that brought them
+	}
+	t.say(locales.Msg("welcome.new"))
+	t.beginOnboarding(payload)
+}
+
+func (t *turn) beginOnboarding(payload string) {
+	t.s.Conv = Conv{Flow: flowOnboarding, Step: stepName, Nonce: t.s.Conv.Nonce + 1, Payload: payload}
+	t.prompt()
+}
+
+// resumeOnboarding shows where the unfinished registration stands, starting it if needed.
+func (t *turn) resumeOnboarding() {
+	if t.s.Conv.Flow != flowOnboarding {
+		t.beginOnboarding("")
+		return
+	}
+	t.prompt()
+}
+
+// resume acts on a /start payload once the alumnus is onboarded.
+func (t *turn) resume(payload string, newcomer bool) {
+	if ref, ok := strings.CutPrefix(payload, "ref_"); ok && newcomer {
+		id, err := strconv.ParseInt(ref, 10, 64)
+		if err == nil && id > 0 && id != t.in.UserID {
+			t.s.Profile.ReferredBy = id
+			t.say(locales.Msg("onboard.referred"))
+		}
+	}
+}
+
+func (t *turn) message() {
+	if t.s.Conv.Flow == "" {
+		if !t.onboarded() {
+			t.say(locales.Msg("welcome.new"))
+			t.beginOnboarding("")
+			return
+		}
+		t.say(locales.Msg("unknown.text"))
+		return
+	}
+	if t.in.Kind != KindText {
+		t.say(locales.Msg("input.need_text"))
+		t.prompt()
+		return
+	}
+	t.text(strings.TrimSpace(t.in.Text))
+}
+
+func (t *turn) button() {
+	if t.in.Data != "" && t.in.Data == t.s.Conv.LastTap {
+		return // the second of a double tap: already applied and answered
+	}
+	b, ok := parseTap(t.in.Data)
+	if !ok || b.flow == "" || b.flow != t.s.Conv.Flow || b.nonce != t.s.Conv.Nonce {
+		t.stale()
+		return
+	}
+	t.s.Conv.LastTap = t.in.Data
+	t.tap(b)
+}
+
+// stale answers a button that no longer belongs to the current prompt: say so and show what is current.
+func (t *turn) stale() {
+	t.res.Notice = locales.Common.Stale
+	t.say(locales.Common.Stale)
+	switch {
+	case t.s.Conv.Flow != "":
+		t.prompt()
+	case !t.onboarded():
+		t.beginOnboarding("")
+	default:
+		t.say(locales.Msg("help.text"))
+	}
+}

@@ -1,0 +1,100 @@
+package flows
+
+import (
+	"time"
+
+	"github.com/alumnibot/alumnibot/locales"
+)
+
+// Kind says what an Input is.
+type Kind int
+
+// Input kinds.
+const (
+	KindText    Kind = iota + 1 // a text message that is not a command
+	KindCommand                 // a /command, possibly with a payload
+	KindButton                  // an inline button press (callback query)
+	KindPhoto                   // a photo, with or without caption
+	KindOther                   // anything else: sticker, voice, location, ...
+)
+
+// Input is one thing a user did, as the flows see it.
+type Input struct {
+	UpdateID  int64
+	UserID    int64 // also the private chat id
+	FirstName string
+	LangCode  string // Telegram's language_code
+	Kind      Kind
+	Command   string // lower case, without "/" and "@bot": "start"
+	Payload   string // what follows a command: "ref_123"
+	Text      string // message text or photo caption
+	Data      string // callback data of a button
+	MessageID int    // the bot message a button was on
+	Now       time.Time
+}
+
+// Button is an inline keyboard button: Data goes back to the bot as callback data (at most 64 bytes),
+// or URL opens a link.
+type Button struct {
+	Text locales.Text `json:"t"`
+	Data string       `json:"d,omitempty"`
+	URL  string       `json:"u,omitempty"`
+}
+
+// Reply is one message the bot says.
+type Reply struct {
+	Text    locales.Text `json:"t"`
+	Buttons [][]Button   `json:"b,omitempty"`
+	Edit    bool         `json:"e,omitempty"` // replace the message the button was pressed on
+}
+
+// Result is what the bot does in answer to one Input.
+type Result struct {
+	Lang    locales.Lang `json:"l"`
+	Replies []Reply      `json:"r,omitempty"`
+	Notice  locales.Text `json:"n,omitempty"` // shown briefly on the pressed button (answerCallbackQuery)
+}
+
+// Profile is what an alumnus told us about themselves.
+type Profile struct {
+	Name       string
+	Province   string // area province code, e.g. "15"
+	Regency    string // area regency code, e.g. "15.71"
+	Wave       int    // gelombang
+	Lang       locales.Lang
+	ConsentAt  time.Time // consent to processing personal data (UU 27/2022)
+	CreatedAt  time.Time
+	Active     bool  // false once the alumnus blocked the bot
+	ReferredBy int64 // the alumnus whose /start ref_ link brought this one, 0 if none
+}
+
+// Conv is the state of the conversation a chat is in, kept between inputs.
+type Conv struct {
+	Flow    string            `json:"f,omitempty"` // "" when idle
+	Step    string            `json:"s,omitempty"`
+	Data    map[string]string `json:"d,omitempty"`
+	Nonce   int               `json:"n,omitempty"` // buttons carry it, so old buttons are recognised
+	LastTap string            `json:"t,omitempty"` // callback data last applied: a double tap has one effect
+	Payload string            `json:"p,omitempty"` // a /start payload waiting for onboarding to finish
+}
+
+// Session is everything a step may read or change about one chat.
+type Session struct {
+	Profile *Profile // nil until onboarding is finished
+	Conv    Conv
+}
+
+func (c *Conv) set(k, v string) {
+	if c.Data == nil {
+		c.Data = map[string]string{}
+	}
+	c.Data[k] = v
+}
+
+// lang is the language to answer in: the profile's choice, else Telegram's language_code.
+func (s Session) lang(in Input) locales.Lang {
+	if s.Profile != nil && s.Profile.Lang != "" {
+		return s.Profile.Lang
+	}
+	return locales.LangFromCode(in.LangCode)
+}
