@@ -1,0 +1,129 @@
+package flows_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/alumnibot/alumnibot/area"
+	"github.com/alumnibot/alumnibot/flows"
+	"github.com/alumnibot/alumnibot/internal/redistest"
+	"github.com/alumnibot/alumnibot/store"
+)
+
+func newEngine(t *testing.T) (*flows.Engine, *store.Store) {
+	t.Helper()
+	atlas, err := area.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := store.New(redistest.Start(t).Client(t), "")
+	return &flows.Engine{App: &flows.App{Atlas: atlas}, Sessions: st}, st
+}
+
+var now = time.Date(2024, 9, 19, 9, 0, 0, 0, time.UTC)
+
+func start(update int64) flows.Input {
+	return flows.Input{UpdateID: update, UserID: 11, FirstName: "Vita", Kind: flows.KindCommand, Command: "start", Now: now}
+}
+
+func TestRedeliveredUpdateChangesNothing(t *testing.T) {
+	ctx := context.Background()
+	e, _ := newEngine(t)
+	first, err := e.Handle(ctx, start(1))
+	if err != nil || first.Skipped != "" || len(first.Replies) == 0 {
+		t.Fatalf("first delivery: %+v, %v", first, err)
+	}
+	// Redelivered before the replies were confirmed sent: the same replies again, nothing applied.
+	again, err := e.Handle(ctx, start(1))
+	if err != nil || again.Skipped != "duplicate" || len(again.Replies) != len(first.Replies) || !again.Ack {
+		t.Fatalf("redelivery before Delivered: %+v, %v", again, err)
+	}
+	if err := e.Delivered(ctx, start(1)); err != nil {
+		t.Fatal(err)
+	}
+	again, err = e.Handle(ctx, start(1))
+	if err != nil || again.Skipped != "duplicate" || len(again.Replies) != 0 || again.Ack {
+		t.Fatalf("redelivery after Delivered: %+v, %v", again, err)
+	}
+	// A typed name moves on once, whatever the number of redeliveries.
+	name := flows.Input{UpdateID: 2, UserID: 11, Kind: flows.KindText, Text: "Vita", Now: now}
+	for range 3 {
+		if _, err := e.Handle(ctx, name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wave := flows.Input{UpdateID: 3, UserID: 11, Kind: flows.KindText, Text: "Jambi", Now: now}
+	out, err := e.Handle(ctx, wave)
+	if err != nil || len(out.Replies) != 1 || out.Replies[0].Text.ID != "onboard.ask_regency" {
+		t.Fatalf("after redeliveries the conversation is at %+v, %v", out, err)
+	}
+}
+
+func TestFloodIsSlowedOnce(t *testing.T) {
+	ctx := context.Background()
+	e, _ := newEngine(t)
+	warned := 0
+	for i := int64(1); i <= flows.FloodLimit+10; i++ {
+		out, err := e.Handle(ctx, start(i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i <= flows.FloodLimit && out.Skipped != "" {
+			t.Fatalf("input %d skipped: %s", i, out.Skipped)
+		}
+		if i > flows.FloodLimit {
+			if out.Skipped != "flood" {
+				t.Fatalf("input %d not slowed", i)
+			}
+			if len(out.Replies) > 0 {
+				warned++
+				if out.Replies[0].Text.ID != "flood.slow_down" {
+					t.Fatalf("warning = %v", out.Replies[0].Text.ID)
+				}
+			}
+		}
+	}
+	if warned != 1 {
+		t.Fatalf("warned %d times, want 1", warned)
+	}
+	// The next window serves them again.
+	in := start(100)
+	in.Now = now.Add(flows.FloodWindow)
+	if out, err := e.Handle(ctx, in); err != nil || out.Skipped != "" {
+		t.Fatalf("next window: %+v, %v", out, err)
+	}
+}
+
+// Two replicas handling inputs of one chat at once: both are applied, one after the other.
+func TestReplicasRacingOnOneChat(t *testing.T) {
+	ctx := context.Background()
+	e1, st := newEngine(t)
+	e2 := &flows.Engine{App: e1.App, Sessions: st}
+	if _, err := e1.Handle(ctx, start(1)); err != nil {
+		t.Fatal(err)
+	}
+	// Two typed answers race: one is taken as the name, the other then answers the province question.
+	var wg sync.WaitGroup
+	outs := make([]flows.Outcome, 2)
+	for i, e := range []*flows.Engine{e1, e2} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var err error
+			outs[i], err = e.Handle(ctx, flows.Input{UpdateID: int64(10 + i), UserID: 11, Kind: flows.KindText, Text: "Jambi", Now: now})
+			if err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	got := map[string]bool{}
+	for _, o := range outs {
+		got[o.Replies[len(o.Replies)-1].Text.ID] = true
+	}
+	if !got["onboard.ask_province"] || !got["onboard.ask_regency"] {
+		t.Fatalf("racing inputs were not both applied in turn: %v", got)
+	}
+}
