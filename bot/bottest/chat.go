@@ -292,6 +292,7 @@ func (s *Server) Transcript(chatID int64) string {
 
 // dispatch handles one API call (other than getUpdates) and records it.
 func (s *Server) dispatch(method, token string, p map[string]string, files map[string][]byte, names map[string]string) (any, *apiError) {
+	pre := prepare(p) // the pure, costlier checks, outside the lock
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	chatID, _ := strconv.ParseInt(p["chat_id"], 10, 64)
@@ -300,7 +301,7 @@ func (s *Server) dispatch(method, token string, p map[string]string, files map[s
 			chatID = ref.chatID
 		}
 	}
-	res, aerr := s.applyLocked(method, p, files, names, chatID)
+	res, aerr := s.applyLocked(method, p, files, names, chatID, pre)
 	s.recordLocked(Call{Method: method, Params: p, Files: files, FileNames: names, ChatID: chatID, Token: token}, aerr)
 	return res, aerr
 }
@@ -310,7 +311,28 @@ func isSendMethod(method string) bool {
 		method == "copyMessage" || method == "forwardMessage"
 }
 
-func (s *Server) applyLocked(method string, p map[string]string, files map[string][]byte, names map[string]string, chatID int64) (any, *apiError) {
+// prepared holds the checks of a call's text, caption and reply_markup,
+// which need no server state.
+type prepared struct {
+	buttons   [][]Button
+	markupErr *apiError
+	textErr   *apiError // checkText(text, parse_mode, false)
+	capErr    *apiError // checkText(caption, parse_mode, true)
+}
+
+func prepare(p map[string]string) *prepared {
+	pre := &prepared{}
+	pre.buttons, pre.markupErr = parseMarkup(p["reply_markup"])
+	if t, ok := p["text"]; ok {
+		pre.textErr = checkText(t, p["parse_mode"], false)
+	} else {
+		pre.textErr = badRequest("message text is empty")
+	}
+	pre.capErr = checkText(p["caption"], p["parse_mode"], true)
+	return pre
+}
+
+func (s *Server) applyLocked(method string, p map[string]string, files map[string][]byte, names map[string]string, chatID int64, pre *prepared) (any, *apiError) {
 	if aerr := s.takeFaultLocked(method); aerr != nil {
 		return nil, aerr
 	}
@@ -368,7 +390,7 @@ func (s *Server) applyLocked(method string, p map[string]string, files map[strin
 	case "sendChatAction", "logOut", "close":
 		return true, nil
 	case "editMessageText", "editMessageCaption", "editMessageReplyMarkup":
-		return s.editLocked(method, p, chatID)
+		return s.editLocked(method, p, chatID, pre)
 	case "deleteMessage":
 		id, _ := strconv.Atoi(p["message_id"])
 		if !s.deleteLocked(chatID, id) {
@@ -420,7 +442,7 @@ func (s *Server) applyLocked(method string, p map[string]string, files map[strin
 		return map[string]any{"status": "member", "user": u}, nil
 	}
 	if isSendMethod(method) {
-		return s.sendLocked(method, p, files, names, chatID)
+		return s.sendLocked(method, p, files, names, chatID, pre)
 	}
 	return true, nil
 }
@@ -544,9 +566,10 @@ func (s *Server) mediaFileLocked(field string, p map[string]string, files map[st
 	return nil, badRequest("wrong file identifier/HTTP URL specified")
 }
 
-func (s *Server) sendLocked(method string, p map[string]string, files map[string][]byte, names map[string]string, chatID int64) (any, *apiError) {
+func (s *Server) sendLocked(method string, p map[string]string, files map[string][]byte, names map[string]string, chatID int64, pre *prepared) (any, *apiError) {
 	if chatID == 0 {
-		if p["chat_id"] == "" {
+		// go-telegram/bot sends a nil ChatID as the text "null".
+		if v := p["chat_id"]; v == "" || v == "null" {
 			return nil, badRequest("chat_id is empty")
 		}
 		return nil, badRequest("chat not found")
@@ -555,8 +578,8 @@ func (s *Server) sendLocked(method string, p map[string]string, files map[string
 	bm := &botMsg{Message: Message{ChatID: chatID, ParseMode: p["parse_mode"]}}
 	switch method {
 	case "sendMessage":
-		if aerr := checkText(p["text"], bm.ParseMode, false); aerr != nil {
-			return nil, aerr
+		if pre.textErr != nil {
+			return nil, pre.textErr
 		}
 		bm.Text = p["text"]
 	case "copyMessage", "forwardMessage":
@@ -605,8 +628,8 @@ func (s *Server) sendLocked(method string, p map[string]string, files map[string
 			return s.sendMediaGroupLocked(c, p, files, names)
 		}
 		bm.Media = media
-		if aerr := checkText(p["caption"], bm.ParseMode, true); aerr != nil {
-			return nil, aerr
+		if pre.capErr != nil {
+			return nil, pre.capErr
 		}
 		bm.Text = p["caption"]
 		switch media {
@@ -636,11 +659,10 @@ func (s *Server) sendLocked(method string, p map[string]string, files map[string
 			bm.fileID = f.id
 		}
 	}
-	buttons, aerr := parseMarkup(p["reply_markup"])
-	if aerr != nil {
-		return nil, aerr
+	if pre.markupErr != nil {
+		return nil, pre.markupErr
 	}
-	bm.Buttons = buttons
+	bm.Buttons = pre.buttons
 	now := time.Now()
 	if aerr := s.floodLocked(c, now); aerr != nil {
 		return nil, aerr
@@ -707,7 +729,7 @@ func (s *Server) sendMediaGroupLocked(c *chat, p map[string]string, files map[st
 
 const notModified = "message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message"
 
-func (s *Server) editLocked(method string, p map[string]string, chatID int64) (any, *apiError) {
+func (s *Server) editLocked(method string, p map[string]string, chatID int64, pre *prepared) (any, *apiError) {
 	if p["inline_message_id"] != "" {
 		return true, nil
 	}
@@ -730,22 +752,22 @@ func (s *Server) editLocked(method string, p map[string]string, chatID int64) (a
 			return nil, badRequest("there is no text in the message to edit")
 		}
 		text, mode = p["text"], p["parse_mode"]
-		if aerr := checkText(text, mode, false); aerr != nil {
-			return nil, aerr
+		if pre.textErr != nil {
+			return nil, pre.textErr
 		}
 	case "editMessageCaption":
 		if bm.Media == "" {
 			return nil, badRequest("there is no caption in the message to edit")
 		}
 		text, mode = p["caption"], p["parse_mode"]
-		if aerr := checkText(text, mode, true); aerr != nil {
-			return nil, aerr
+		if pre.capErr != nil {
+			return nil, pre.capErr
 		}
 	}
 	// Telegram removes the inline keyboard when an edit carries none.
-	buttons, aerr := parseMarkup(p["reply_markup"])
-	if aerr != nil {
-		return nil, aerr
+	buttons := pre.buttons
+	if pre.markupErr != nil {
+		return nil, pre.markupErr
 	}
 	if text == bm.Text && mode == bm.ParseMode && buttonsEqual(buttons, bm.Buttons) {
 		return nil, badRequest(notModified)

@@ -51,6 +51,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -114,7 +115,7 @@ type Server struct {
 	faults  map[string][]*fault // canonical method name
 	flood   FloodLimit
 	global  bucket
-	latency time.Duration
+	latency atomic.Int64 // time.Duration
 
 	// webhook
 	webhookURL    string
@@ -202,9 +203,7 @@ func (s *Server) SetQuietPeriod(d time.Duration) {
 // SetLatency delays every API answer (not getUpdates) by d, to imitate the
 // network in load tests. Zero (the default) answers at once.
 func (s *Server) SetLatency(d time.Duration) {
-	s.mu.Lock()
-	s.latency = d
-	s.mu.Unlock()
+	s.latency.Store(int64(d))
 }
 
 // SetRecordCalls turns the call log on (the default) or off. Long-running load
@@ -449,10 +448,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		aerr = &apiError{code: 500}
 	}
 
-	s.mu.Lock()
-	lat := s.latency
-	s.mu.Unlock()
-	if lat > 0 {
+	if lat := time.Duration(s.latency.Load()); lat > 0 {
 		t := time.NewTimer(lat)
 		select {
 		case <-t.C:

@@ -551,6 +551,8 @@ func TestRedeliverAndAllowedUpdates(t *testing.T) {
 		t.Errorf("SendRaw id %d, caller's message %+v", id, raw.Message)
 	}
 	if id := s.SendRaw(models.Update{ID: 10, MyChatMember: &models.ChatMemberUpdated{Chat: alice.privateChat(), From: alice.model(),
+		// models.ChatMember cannot marshal its zero value: both members are needed.
+		OldChatMember: models.ChatMember{Type: models.ChatMemberTypeMember, Member: &models.ChatMemberMember{User: ptr(alice.model())}},
 		NewChatMember: models.ChatMember{Type: models.ChatMemberTypeBanned, Banned: &models.ChatMemberBanned{User: ptr(alice.model())}}}}); id != 10 {
 		t.Errorf("explicit id = %d", id)
 	}
@@ -564,16 +566,13 @@ func TestRedeliverAndAllowedUpdates(t *testing.T) {
 	if ups[1].MyChatMember == nil || ups[1].MyChatMember.NewChatMember.Type != models.ChatMemberTypeBanned {
 		t.Errorf("my_chat_member = %+v", ups[1].MyChatMember)
 	}
-	if evs := s.Events(alice.ID); evs[len(evs)-1].Text() != "[my_chat_member]" {
+	if evs := s.Events(alice.ID); evs[len(evs)-1].Msg.Text != "[my_chat_member]" {
 		t.Errorf("events = %+v", evs)
 	}
 	if evs := s.Events(-55); len(evs) != 1 || evs[0].Msg.Text != "grup" || evs[0].Msg.ID != 1 {
 		t.Errorf("group events = %+v", evs)
 	}
 }
-
-// Text is a test helper.
-func (e Event) Text() string { return e.Msg.Text }
 
 func TestWebhookDeliver(t *testing.T) {
 	s := New(t)
@@ -661,8 +660,7 @@ func TestWaitEvents(t *testing.T) {
 
 // echoBot is a minimal bot under test: it polls with plain HTTP, answers each
 // text through go-telegram/bot, and confirms after handling.
-func echoBot(t *testing.T, s *Server, ctx context.Context) {
-	b := newClient(t, s)
+func echoBot(t *testing.T, s *Server, b *bot.Bot, ctx context.Context) {
 	var offset int64
 	for ctx.Err() == nil {
 		ups, err := getUpdates(t, ctx, s, fmt.Sprintf(`{"offset":%d,"timeout":10}`, offset))
@@ -691,12 +689,19 @@ func TestWaitIdle(t *testing.T) {
 	bctx, stop := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	wg.Add(1)
-	go func() { defer wg.Done(); echoBot(t, s, bctx) }()
+	b := newClient(t, s)
+	go func() { defer wg.Done(); echoBot(t, s, b, bctx) }()
 	defer func() { stop(); wg.Wait() }()
+	if err := s.WaitIdle(ctxT(t)); err != nil {
+		t.Fatal(err)
+	}
 	s.SendText(budi, "dua")
 	s.SendText(alice, "tiga")
 	if err := s.WaitIdle(ctxT(t)); err != nil {
 		t.Fatal(err)
+	}
+	if last, _ := s.LastMessage(budi.ID); last.Text != "echo: dua" {
+		t.Errorf("budi: %+v", last)
 	}
 	want := "user: satu\nbot #2: echo: satu\nuser: tiga\nbot #4: echo: tiga\n"
 	if diff := cmp.Diff(want, s.Transcript(alice.ID)); diff != "" {

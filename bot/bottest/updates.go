@@ -64,7 +64,7 @@ func (s *Server) injectLocked(upd *models.Update, chatID int64, ev *Event) int64
 	}
 	body, err := json.Marshal(upd)
 	if err != nil {
-		panic(fmt.Sprintf("bottest: cannot encode update: %v", err))
+		panic(fmt.Sprintf("bottest: cannot encode the injected update (models types with a Type field, such as ChatMember, need it set): %v", err))
 	}
 	in := &injected{id: upd.ID, kind: updateKind(body), body: body}
 	s.updates[in.id] = in
