@@ -25,7 +25,7 @@ func TestParseCommand(t *testing.T) {
 		{"/PROFIL", cmd, "profil", "", true},
 		{"/start\nev_1", cmd, "start", "ev_1", true},
 		{"🎉 /start", []models.MessageEntity{{Type: models.MessageEntityTypeBotCommand, Offset: 3, Length: 6}}, "", "", false},
-		{"/start", nil, "", "", false},                // typed without Telegram marking it: plain text
+		{"/start", nil, "", "", false}, // typed without Telegram marking it: plain text
 		{"halo /start", nil, "", "", false},
 	} {
 		c, p, ok := parseCommand(tc.text, tc.entities)
