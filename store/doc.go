@@ -12,6 +12,8 @@
 //	ab:{u:<id>}:upd:<update>  string  the JSON result of an applied update until delivered, then "1";
 //	                                  expires MarkerTTL (Telegram keeps undelivered updates for 24 h)
 //	ab:{u:<id>}:flood:<slot>  counter of inputs in one flood window       expires after two windows
+//	ab:{mt:<id>}:meetup       string  JSON flows.Meetup                     never expires
+//	ab:meetups                zset  meetup ids scored by end time (unix)   never expires
 //
 // <id> is the Telegram user id, which is also the private chat's id.
 //

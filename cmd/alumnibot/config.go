@@ -18,6 +18,7 @@ type config struct {
 	WebhookSecret string     // WEBHOOK_SECRET
 	HTTPAddr      string     // HTTP_ADDR
 	Workers       int        // WORKERS
+	EventsFile    string     // EVENTS_FILE
 	LogLevel      slog.Level // LOG_LEVEL
 }
 
@@ -32,6 +33,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		WebhookSecret: getenv("WEBHOOK_SECRET"),
 		HTTPAddr:      orDefault(getenv("HTTP_ADDR"), ":8080"),
 		Workers:       64,
+		EventsFile:    getenv("EVENTS_FILE"),
 	}
 	if c.Token == "" {
 		return c, fmt.Errorf("TELEGRAM_BOT_TOKEN is required (the token @BotFather gave you)")

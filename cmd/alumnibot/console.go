@@ -15,6 +15,7 @@ import (
 
 	"github.com/alumnibot/alumnibot/flows"
 	"github.com/alumnibot/alumnibot/locales"
+	"github.com/alumnibot/alumnibot/meetupfile"
 	"github.com/alumnibot/alumnibot/store"
 )
 
@@ -36,13 +37,29 @@ func console(ctx context.Context, opts consoleOptions, stdin io.Reader, stdout i
 	defer mr.Close()
 	rdb := redis.NewClient(&redis.Options{Addr: mr.Addr()})
 	defer rdb.Close()
-	engine, cat, err := newApp(store.New(rdb, ""))
+	st := store.New(rdb, "")
+	engine, cat, err := newApp(st)
 	if err != nil {
 		return err
+	}
+	demo, err := meetupfile.Demo(engine.App.Atlas)
+	if err != nil {
+		return err
+	}
+	for _, m := range demo {
+		if err := st.SaveMeetup(ctx, m); err != nil {
+			return err
+		}
 	}
 	c := &chat{engine: engine, cat: cat, out: stdout, echo: !isTerminal(stdin), opts: opts}
 	lang := locales.LangFromCode(opts.LangCode)
 	fmt.Fprintln(stdout, cat.Render(lang, locales.Msg("console.banner")))
+	fmt.Fprintln(stdout, cat.Render(lang, locales.Msg("console.demo")))
+	for _, m := range demo {
+		prov, _ := engine.App.Atlas.Province(m.Province)
+		fmt.Fprintln(stdout, cat.Render(lang, locales.Msg("console.demo_meetup",
+			"Title", m.Title, "When", locales.FormatDateTime(m.Start.In(prov.Zone), lang, prov.ZoneName), "Venue", m.Venue.Name)))
+	}
 	if opts.Admin {
 		fmt.Fprintln(stdout, cat.Render(lang, locales.Msg("console.admin")))
 	}

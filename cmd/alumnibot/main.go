@@ -23,6 +23,7 @@ import (
 	"github.com/alumnibot/alumnibot/bot"
 	"github.com/alumnibot/alumnibot/flows"
 	"github.com/alumnibot/alumnibot/locales"
+	"github.com/alumnibot/alumnibot/meetupfile"
 	"github.com/alumnibot/alumnibot/store"
 )
 
@@ -79,6 +80,25 @@ func newApp(st *store.Store) (*flows.Engine, *locales.Catalog, error) {
 	return &flows.Engine{App: &flows.App{Atlas: atlas}, Sessions: st}, cat, nil
 }
 
+// loadMeetups upserts the meetups of an EVENTS_FILE.
+func loadMeetups(ctx context.Context, st *store.Store, atlas *area.Atlas, path string) (int, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, fmt.Errorf("EVENTS_FILE: %w", err)
+	}
+	defer f.Close()
+	ms, err := meetupfile.Parse(f, atlas)
+	if err != nil {
+		return 0, fmt.Errorf("EVENTS_FILE %s: %w", path, err)
+	}
+	for _, m := range ms {
+		if err := st.SaveMeetup(ctx, m); err != nil {
+			return 0, fmt.Errorf("EVENTS_FILE %s: %w", path, err)
+		}
+	}
+	return len(ms), nil
+}
+
 func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) error {
 	cfg, err := loadConfig(getenv)
 	if err != nil {
@@ -100,6 +120,13 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 	engine, cat, err := newApp(st)
 	if err != nil {
 		return err
+	}
+	if cfg.EventsFile != "" {
+		n, err := loadMeetups(ctx, st, engine.App.Atlas, cfg.EventsFile)
+		if err != nil {
+			return err
+		}
+		log.Info("meetups loaded", "file", cfg.EventsFile, "count", n)
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
