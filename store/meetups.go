@@ -30,7 +30,13 @@ func (s *Store) SaveMeetup(ctx context.Context, m flows.Meetup) error {
 	}
 	// Two slots: a pipeline, not a transaction. The index is written second, so a listed meetup
 	// always exists; a crash in between leaves an unlisted meetup that the next save lists.
-	if err := s.rdb.Set(ctx, s.meetupKey(m.ID), raw, 0).Err(); err != nil {
+	// The meetup and the facts the RSVP script needs share a slot: one transaction.
+	_, err = s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.Set(ctx, s.meetupKey(m.ID), raw, 0)
+		p.HSet(ctx, s.rsvpKeys(m.ID)[0], "capacity", m.Capacity, "status", string(m.Status), "end", m.End.Unix())
+		return nil
+	})
+	if err != nil {
 		return fmt.Errorf("save meetup %s: %w", m.ID, err)
 	}
 	if err := s.rdb.ZAdd(ctx, s.meetupIndex(), redis.Z{Score: float64(m.End.Unix()), Member: m.ID}).Err(); err != nil {

@@ -1,0 +1,154 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	_ "embed"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// RSVP keys of a meetup, all under its hash tag so one script updates them together:
+//
+//	ab:{mt:<id>}:info      hash    capacity, status, end (unix s), kept with the meetup by SaveMeetup
+//	ab:{mt:<id>}:going     set     confirmed alumni
+//	ab:{mt:<id>}:offers    zset    alumni offered a freed seat, by offer expiry (unix s); each holds a seat
+//	ab:{mt:<id>}:waitlist  zset    waitlisted alumni by arrival number
+//	ab:{mt:<id>}:seq       string  last arrival number
+//	ab:{mt:<id>}:tickets   hash    alumnus -> check-in code
+//	ab:{mt:<id>}:codes     hash    check-in code -> alumnus (codes are unique per meetup)
+//	ab:{mt:<id>}:stats     hash    counters: reserved, waitlisted, cancelled, claimed, expired
+//
+// None of them expires: they are promises made to alumni.
+
+//go:embed rsvp.lua
+var rsvpLua string
+var rsvpScript = redis.NewScript(rsvpLua)
+
+// SeatStatus is where an alumnus stands for a meetup.
+type SeatStatus string
+
+// Seat statuses.
+const (
+	SeatNone       SeatStatus = "none"
+	SeatConfirmed  SeatStatus = "confirmed"
+	SeatOffered    SeatStatus = "offered"    // a freed seat is held for them until OfferExpires
+	SeatWaitlisted SeatStatus = "waitlisted" // Position in the queue, from 1
+	SeatClosed     SeatStatus = "closed"     // the meetup is not open for RSVPs (draft, cancelled or over)
+	SeatUnknown    SeatStatus = "unknown"    // no such meetup
+	SeatExpired    SeatStatus = "expired"    // the offer ran out before it was claimed
+)
+
+// Seat is the answer to an RSVP.
+type Seat struct {
+	Status       SeatStatus
+	Code         string // check-in code when confirmed
+	Position     int    // place on the waitlist
+	OfferExpires time.Time
+}
+
+func (s *Store) rsvpKeys(meetup string) []string {
+	tag := s.prefix + "{mt:" + meetup + "}:"
+	return []string{tag + "info", tag + "going", tag + "offers", tag + "waitlist", tag + "seq", tag + "tickets", tag + "codes", tag + "stats"}
+}
+
+// codeAlphabet leaves out 0/O, 1/I/L so a code read aloud or off a phone is not misread.
+const codeAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+// NewCode returns a random 6-character check-in code.
+func NewCode() string {
+	var b [6]byte
+	_, _ = rand.Read(b[:]) // crypto/rand never fails on supported platforms
+	for i := range b {
+		b[i] = codeAlphabet[int(b[i])%len(codeAlphabet)]
+	}
+	return string(b[:])
+}
+
+// Reserve asks for a seat: confirmed while seats remain, else a place on the waitlist. Asking again
+// answers with the alumnus's current place and changes nothing, so retries and double taps are safe.
+func (s *Store) Reserve(ctx context.Context, meetup string, alumnus int64, now time.Time) (Seat, error) {
+	return s.withCode(ctx, "reserve", meetup, alumnus, now)
+}
+
+// Claim confirms a seat offered to the alumnus, if the offer has not expired.
+func (s *Store) Claim(ctx context.Context, meetup string, alumnus int64, now time.Time) (Seat, error) {
+	return s.withCode(ctx, "claim", meetup, alumnus, now)
+}
+
+// withCode runs an operation that may hand out a check-in code, drawing a new code on a collision.
+func (s *Store) withCode(ctx context.Context, op, meetup string, alumnus int64, now time.Time) (Seat, error) {
+	for range 20 { // 31^6 ≈ 887 million codes: a collision is rare, twenty in a row impossible in practice
+		res, err := rsvpScript.Run(ctx, s.rdb, s.rsvpKeys(meetup), op, alumnus, NewCode(), now.Unix()).StringSlice()
+		if err != nil {
+			return Seat{}, fmt.Errorf("%s %s for %d: %w", op, meetup, alumnus, err)
+		}
+		if res[0] == "code_taken" {
+			continue
+		}
+		return parseSeat(res)
+	}
+	return Seat{}, fmt.Errorf("%s %s for %d: no free check-in code", op, meetup, alumnus)
+}
+
+func parseSeat(res []string) (Seat, error) {
+	st := Seat{Status: SeatStatus(res[0])}
+	switch st.Status {
+	case SeatConfirmed:
+		st.Code = res[1]
+	case SeatWaitlisted:
+		st.Position, _ = strconv.Atoi(res[1])
+	case SeatOffered:
+		sec, _ := strconv.ParseInt(res[1], 10, 64)
+		st.OfferExpires = time.Unix(sec, 0)
+	case SeatNone, SeatClosed, SeatUnknown, SeatExpired:
+	default:
+		return Seat{}, fmt.Errorf("unexpected RSVP answer %q", res)
+	}
+	return st, nil
+}
+
+// CancelRSVP gives up the alumnus's seat, offer or waitlist place. A freed seat is offered at once to
+// the first waitlisted alumni (returned), whose offer runs until offerExpires.
+func (s *Store) CancelRSVP(ctx context.Context, meetup string, alumnus int64, offerExpires time.Time) (was SeatStatus, offered []int64, err error) {
+	res, err := rsvpScript.Run(ctx, s.rdb, s.rsvpKeys(meetup), "cancel", alumnus, offerExpires.Unix()).StringSlice()
+	if err != nil {
+		return "", nil, fmt.Errorf("cancel %s for %d: %w", meetup, alumnus, err)
+	}
+	offered, err = parseIDs(res[1:])
+	return SeatStatus(res[0]), offered, err
+}
+
+// ExpireOffers withdraws the offers that ran out by now and passes their seats on to the next
+// waitlisted alumni, whose offers run until offerExpires.
+func (s *Store) ExpireOffers(ctx context.Context, meetup string, now, offerExpires time.Time) (expired, offered []int64, err error) {
+	res, err := rsvpScript.Run(ctx, s.rdb, s.rsvpKeys(meetup), "expire", "-", now.Unix(), offerExpires.Unix()).StringSlice()
+	if err != nil {
+		return nil, nil, fmt.Errorf("expire offers of %s: %w", meetup, err)
+	}
+	for i, v := range res {
+		if v == "|" {
+			if expired, err = parseIDs(res[:i]); err != nil {
+				return nil, nil, err
+			}
+			offered, err = parseIDs(res[i+1:])
+			return expired, offered, err
+		}
+	}
+	return nil, nil, fmt.Errorf("expire offers of %s: malformed answer", meetup)
+}
+
+func parseIDs(vs []string) ([]int64, error) {
+	var out []int64
+	for _, v := range vs {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("alumnus id %q: %w", v, err)
+		}
+		out = append(out, id)
+	}
+	return out, nil
+}
