@@ -44,6 +44,14 @@ func convert(u *models.Update, now time.Time) inbound {
 		ib := inbound{chat: q.Message.Message.Chat.ID, in: baseInput(u.ID, &q.From, now), callbackID: q.ID, kind: "button"}
 		ib.in.Kind, ib.in.Data, ib.in.MessageID = flows.KindButton, q.Data, q.Message.Message.ID
 		return ib
+	case u.CallbackQuery != nil && u.CallbackQuery.Message.InaccessibleMessage != nil &&
+		u.CallbackQuery.Message.InaccessibleMessage.Chat.Type == models.ChatTypePrivate:
+		// A button on a message the bot can no longer see (Telegram sends it with date 0): still a
+		// tap to answer — the flows say the button is no longer valid — but not a message to edit.
+		q := u.CallbackQuery
+		ib := inbound{chat: q.Message.InaccessibleMessage.Chat.ID, in: baseInput(u.ID, &q.From, now), callbackID: q.ID, kind: "button"}
+		ib.in.Kind, ib.in.Data = flows.KindButton, q.Data
+		return ib
 	case u.MyChatMember != nil && u.MyChatMember.Chat.Type == models.ChatTypePrivate &&
 		u.MyChatMember.NewChatMember.Type == models.ChatMemberTypeBanned:
 		return inbound{chat: u.MyChatMember.Chat.ID, blocked: true, kind: "blocked", in: flows.Input{UpdateID: u.ID, UserID: u.MyChatMember.From.ID}}

@@ -184,6 +184,26 @@ func TestDoubleTapHasOneEffect(t *testing.T) {
 	}
 }
 
+// The tap that finishes onboarding resets the conversation; its double must still be recognised.
+func TestDoubleTapOnConsentHasOneEffect(t *testing.T) {
+	c := &convo{t: t, app: newApp(t)}
+	c.send("/start")
+	c.tap("Vita")
+	c.send("Jambi")
+	c.send("Kota Jambi")
+	c.send("27")
+	yes := c.last.Replies[0].Buttons[0][0].Data
+	c.tap("btn.consent_yes")
+	before := c.s
+	r := c.input(Input{Kind: KindButton, Data: yes, MessageID: 1})
+	if len(r.Replies) != 0 || r.Notice.ID != "" {
+		t.Fatalf("second tap on consent answered %+v", r)
+	}
+	if !cmp.Equal(before, c.s) {
+		t.Fatalf("second tap on consent changed the session")
+	}
+}
+
 func TestPagingEditsInPlace(t *testing.T) {
 	c := &convo{t: t, app: newApp(t)}
 	c.send("/start")

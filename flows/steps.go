@@ -204,7 +204,8 @@ func (t *turn) finishOnboarding() {
 		CreatedAt: t.in.Now,
 		Active:    true,
 	}
-	t.s.Conv = Conv{Nonce: c.Nonce + 1}
+	// LastTap survives the reset, so the second of a double tap on the consent button is recognised.
+	t.s.Conv = Conv{Nonce: c.Nonce + 1, LastTap: c.LastTap}
 	t.say(locales.Msg("onboard.done", "Name", t.s.Profile.Name))
 	t.resume(c.Payload, true)
 }

@@ -5,12 +5,25 @@ import (
 	"fmt"
 	"runtime"
 	"strings"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 )
 
 // DefaultPrefix starts every key unless Options say otherwise.
 const DefaultPrefix = "ab:"
+
+// Redis client settings that make a Redis outage fail fast. Every update waits for its Redis calls,
+// and go-redis's defaults (a 5 s dial timeout, 5 dial attempts per connection, 3 retries per command)
+// keep one update — and every chat queued behind it on its worker — waiting about 3 s when Redis
+// refuses connections and over a minute when its host does not answer, before the user hears "try
+// again". One retry still covers a pooled connection that a Redis restart or failover closed. A URL
+// may still set dial_timeout and max_retries itself.
+const (
+	dialTimeout   = 2 * time.Second
+	dialerRetries = 1 // dial attempts per new connection (go-redis: 5, 100 ms apart)
+	maxRetries    = 1 // retries of a command after a network error (go-redis: 3)
+)
 
 // Open connects to the Redis named by url: "redis://", "rediss://" or "unix://" for one server, or a
 // comma-separated list of "redis://host:port" nodes for a Redis Cluster. poolSize is the number of
@@ -32,12 +45,16 @@ func Open(url string, poolSize int) (redis.UniversalClient, error) {
 			}
 			addrs = append(addrs, o.Addr)
 		}
+		failFast(first)
 		return redis.NewClusterClient(&redis.ClusterOptions{
-			Addrs:     addrs,
-			Username:  first.Username,
-			Password:  first.Password,
-			TLSConfig: first.TLSConfig,
-			PoolSize:  poolSize,
+			Addrs:         addrs,
+			Username:      first.Username,
+			Password:      first.Password,
+			TLSConfig:     first.TLSConfig,
+			PoolSize:      poolSize,
+			DialTimeout:   first.DialTimeout,
+			DialerRetries: first.DialerRetries,
+			MaxRetries:    first.MaxRetries,
 		}), nil
 	}
 	o, err := redis.ParseURL(url)
@@ -45,7 +62,19 @@ func Open(url string, poolSize int) (redis.UniversalClient, error) {
 		return nil, fmt.Errorf("REDIS_URL: %w", err)
 	}
 	o.PoolSize = poolSize
+	failFast(o)
 	return redis.NewClient(o), nil
+}
+
+// failFast applies dialTimeout, dialerRetries and maxRetries where the URL left the defaults.
+func failFast(o *redis.Options) {
+	if o.DialTimeout == 0 {
+		o.DialTimeout = dialTimeout
+	}
+	if o.MaxRetries == 0 {
+		o.MaxRetries = maxRetries
+	}
+	o.DialerRetries = dialerRetries
 }
 
 // Store is alumnibot's state in one Redis (or Cluster).
