@@ -17,7 +17,8 @@ var files embed.FS
 // Province is one of Indonesia's 38 provinces.
 type Province struct {
 	Code     string // Kemendagri code, e.g. "15" (Jambi)
-	Name     string
+	Name     string // the name people use: "DKI Jakarta" rather than "Daerah Khusus Ibukota Jakarta"
+	Official string // the name in the source data
 	Zone     *time.Location
 	ZoneName string // Indonesian label: WIB, WITA or WIT
 }
@@ -57,7 +58,11 @@ func Load() (*Atlas, error) {
 			return fmt.Errorf("province %s: %w", r[0], err)
 		}
 		a.byProv[r[0]] = len(a.provinces)
-		a.provinces = append(a.provinces, Province{Code: r[0], Name: r[1], Zone: loc, ZoneName: z[1]})
+		name := r[1]
+		if short, ok := commonNames[r[0]]; ok {
+			name = short
+		}
+		a.provinces = append(a.provinces, Province{Code: r[0], Name: name, Official: r[1], Zone: loc, ZoneName: z[1]})
 		return nil
 	}); err != nil {
 		return nil, err
@@ -140,14 +145,34 @@ func (a *Atlas) Regency(code string) (Regency, bool) {
 	return g, ok
 }
 
-// FindProvince finds a province by its name, case-insensitively and ignoring extra spaces,
-// so a typed "jambi" or "DKI  Jakarta" works as well as a button.
+// commonNames are the names people use where they differ from the official one.
+var commonNames = map[string]string{
+	"31": "DKI Jakarta",
+	"34": "DI Yogyakarta",
+}
+
+// aliases are other names and the usual abbreviations people type for a province.
+var aliases = map[string]string{
+	"jakarta": "31", "dki": "31", "daerah khusus jakarta": "31",
+	"yogyakarta": "34", "jogja": "34", "jogjakarta": "34", "yogya": "34", "diy": "34", "jogya": "34",
+	"nad": "11", "sumut": "12", "sumbar": "13", "sumsel": "16", "babel": "19", "bangka belitung": "19",
+	"kepri": "21", "jabar": "32", "jateng": "33", "jatim": "35", "ntb": "52", "ntt": "53",
+	"kalbar": "61", "kalteng": "62", "kalsel": "63", "kaltim": "64", "kaltara": "65",
+	"sulut": "71", "sulteng": "72", "sulsel": "73", "sultra": "74", "sulbar": "76", "malut": "82",
+	"pabar": "92", "papua barat daya": "96", "pbd": "96",
+}
+
+// FindProvince finds a province by what someone typed: its name or official name, case-insensitively
+// and ignoring extra spaces and a leading "provinsi", or a common abbreviation ("Jabar", "NTT", "Jogja").
 func (a *Atlas) FindProvince(name string) (Province, bool) {
-	n := normalize(name)
+	n := strings.TrimPrefix(normalize(name), "provinsi ")
 	for _, p := range a.provinces {
-		if normalize(p.Name) == n {
+		if normalize(p.Name) == n || normalize(p.Official) == n {
 			return p, true
 		}
+	}
+	if code, ok := aliases[n]; ok {
+		return a.Province(code)
 	}
 	return Province{}, false
 }

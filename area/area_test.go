@@ -58,8 +58,16 @@ func TestFind(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p, ok := a.FindProvince("  jambi "); !ok || p.Code != "15" {
-		t.Errorf("FindProvince(jambi) = %v %v", p, ok)
+	for typed, code := range map[string]string{
+		"  jambi ": "15", "DKI  Jakarta": "31", "Jakarta": "31", "Daerah Khusus Ibukota Jakarta": "31",
+		"jogja": "34", "DI Yogyakarta": "34", "Jabar": "32", "NTT": "53", "Provinsi Gorontalo": "75", "papua": "91",
+	} {
+		if p, ok := a.FindProvince(typed); !ok || p.Code != code {
+			t.Errorf("FindProvince(%q) = %v %v, want %s", typed, p.Code, ok, code)
+		}
+	}
+	if _, ok := a.FindProvince("Atlantis"); ok {
+		t.Error("FindProvince(Atlantis) matched")
 	}
 	if g, ok := a.FindRegency("75", "kota gorontalo"); !ok || g.Code != "75.71" {
 		t.Errorf("FindRegency(kota gorontalo) = %v %v", g, ok)

@@ -22,7 +22,7 @@ import (
 // Engine applies inputs exactly once; flows.Engine is the real one.
 type Engine interface {
 	Handle(ctx context.Context, in flows.Input) (flows.Outcome, error)
-	Delivered(ctx context.Context, in flows.Input) error
+	Delivered(ctx context.Context, in flows.Input, out flows.Outcome) error
 }
 
 // Users is what the transport records about users on its own.

@@ -117,7 +117,7 @@ func TestGoldenWrongInputID(t *testing.T) {
 
 	// Consent step.
 	vita.Send("ya").Expect("Kamu setuju?")
-	vita.Tap("Tidak").Expect("Kamu setuju?")
+	vita.Tap("Tidak").Expect("Kalau berubah pikiran")
 	vita.Send("/profil").Expect("Kamu setuju?")
 	consentMsg, yes := vita.Button("Ya, aku setuju")
 	c.API.SendCallback(vita.User, consentMsg.ID, yes.Data) // double tap on consent
@@ -350,6 +350,39 @@ func TestReplyArrivesAfterServerErrors(t *testing.T) {
 		t.Errorf("server_error outcomes = %v, want 2", got)
 	}
 	vita.Tap("Vita").Expect("provinsi mana")
+}
+
+// When the Bot API fails past every retry, the replies are not lost: they go out, late, before the
+// answer to the alumnus's next message.
+func TestRepliesFailedPastRetriesComeWithTheNextMessage(t *testing.T) {
+	parallel(t)
+	c := e2e.Start(t)
+	vita := c.Alumnus("Vita", "id")
+	c.API.FailNext("sendMessage", 4, http.StatusInternalServerError, 0) // the first attempt and its 3 retries
+	vita.Send("/start")
+	if n := len(c.API.Chat(vita.ID)); n != 0 {
+		t.Fatalf("%d messages despite the failing Bot API", n)
+	}
+	vita.Send("Vita")
+	var texts []string
+	for _, m := range c.API.Chat(vita.ID) {
+		texts = append(texts, m.Text)
+	}
+	want := []string{"Selamat datang", "Siapa nama kamu", "Salam kenal, Vita", "provinsi mana"}
+	if len(texts) != len(want) {
+		t.Fatalf("chat after the second message:\n%s", vita.Transcript())
+	}
+	for i, w := range want {
+		if !strings.Contains(texts[i], w) {
+			t.Fatalf("message %d = %q, want it to contain %q\n%s", i, texts[i], w, vita.Transcript())
+		}
+	}
+	// Delivered now: a third message brings nothing old along.
+	before := len(c.API.Chat(vita.ID))
+	vita.Send("Jambi").Expect("kabupaten atau kota")
+	if got := len(c.API.Chat(vita.ID)) - before; got != 1 {
+		t.Fatalf("third message got %d replies, want 1", got)
+	}
 }
 
 // An alumnus who blocked the bot (sendMessage answers 403) is marked inactive; writing again makes

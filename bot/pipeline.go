@@ -5,6 +5,7 @@ import (
 	"errors"
 	"hash/maphash"
 	"runtime/debug"
+	"slices"
 	"time"
 
 	tg "github.com/go-telegram/bot"
@@ -42,10 +43,9 @@ func (b *Bot) stopWorkers() {
 
 // dispatch queues an update on its chat's shard; done is called once it was handled.
 func (b *Bot) dispatch(u *models.Update, done func()) {
-	now := b.cfg.Now()
-	ib := convert(u, now)
+	ib := convert(u, b.cfg.Now())
 	b.metrics.inflight.Inc()
-	j := job{ib: ib, done: done, start: now}
+	j := job{ib: ib, done: done, start: time.Now()} // real time for the latency histogram, whatever the flows' clock
 	if ib.chat == 0 {
 		b.metrics.update(ib.kind)
 		b.finish(j)
@@ -95,13 +95,27 @@ func (b *Bot) handle(ctx context.Context, j job) {
 	if ib.callbackID != "" && out.Skipped != "flood" {
 		b.answerCallback(ctx, ib.callbackID, b.cfg.Catalog.Render(out.Lang, out.Notice))
 	}
+	if out.Earlier != nil {
+		// Replies that failed to go out before: late, but not lost. They answer an older message, so
+		// they are sent anew rather than edited into the message this update's button is on.
+		earlier := *out.Earlier
+		earlier.Replies = slices.Clone(earlier.Replies)
+		for i := range earlier.Replies {
+			earlier.Replies[i].Edit = false
+		}
+		if err := b.deliver(ctx, ib, earlier); err != nil {
+			b.metrics.fail("send")
+			b.log.Warn("send earlier replies", "update", ib.in.UpdateID, "chat", ib.chat, "err", err)
+			return
+		}
+	}
 	if err := b.deliver(ctx, ib, out.Result); err != nil {
 		b.metrics.fail("send")
 		b.log.Warn("send replies", "update", ib.in.UpdateID, "chat", ib.chat, "err", err)
 		return
 	}
 	if out.Ack {
-		if err := b.cfg.Engine.Delivered(ctx, ib.in); err != nil {
+		if err := b.cfg.Engine.Delivered(ctx, ib.in, out); err != nil {
 			b.log.Warn("mark delivered", "update", ib.in.UpdateID, "err", err)
 		}
 	}

@@ -81,12 +81,16 @@ func (t *turn) command() {
 	}
 	switch t.in.Command {
 	case "profil":
-		t.s.Conv = Conv{Flow: flowProfile, Step: stepView, Nonce: t.s.Conv.Nonce + 1}
+		t.s.Conv.restart(flowProfile, stepView)
 		t.prompt()
 	default:
 		t.say(locales.Msg("unknown.command"))
 	}
 }
+
+// doubleTapWindow is how long (seconds) the same button pressed again counts as one press: clients
+// resend a callback query they got no answer for, and fingers bounce.
+const doubleTapWindow = 10
 
 var payloadRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 
@@ -96,20 +100,27 @@ func (t *turn) start() {
 		payload = ""
 	}
 	if t.onboarded() {
-		t.s.Conv = Conv{Nonce: t.s.Conv.Nonce + 1}
+		t.s.Conv.restart("", "")
 		t.say(locales.Msg("welcome.back", "Name", t.s.Profile.Name))
 		t.resume(payload, false)
 		return
 	}
-	if payload == "" && t.s.Conv.Flow == flowOnboarding {
-		payload = t.s.Conv.Payload // a second /start keeps the link that brought them
+	if t.s.Conv.Flow == flowOnboarding {
+		// Half-way through: carry on where they were, keeping the newest link that brought them.
+		if payload != "" {
+			t.s.Conv.Payload = payload
+		}
+		t.say(locales.Msg("onboard.continue"))
+		t.prompt()
+		return
 	}
 	t.say(locales.Msg("welcome.new"))
 	t.beginOnboarding(payload)
 }
 
 func (t *turn) beginOnboarding(payload string) {
-	t.s.Conv = Conv{Flow: flowOnboarding, Step: stepName, Nonce: t.s.Conv.Nonce + 1, Payload: payload}
+	t.s.Conv.restart(flowOnboarding, stepName)
+	t.s.Conv.Payload = payload
 	t.prompt()
 }
 
@@ -152,7 +163,7 @@ func (t *turn) message() {
 }
 
 func (t *turn) button() {
-	if t.in.Data != "" && t.in.Data == t.s.Conv.LastTap {
+	if t.in.Data != "" && t.in.Data == t.s.Conv.LastTap && t.in.Now.Unix()-t.s.Conv.LastTapAt <= doubleTapWindow {
 		return // the second of a double tap: already applied and answered
 	}
 	b, ok := parseTap(t.in.Data)
@@ -160,13 +171,13 @@ func (t *turn) button() {
 		t.stale()
 		return
 	}
-	t.s.Conv.LastTap = t.in.Data
+	t.s.Conv.LastTap, t.s.Conv.LastTapAt = t.in.Data, t.in.Now.Unix()
 	t.tap(b)
 }
 
 // stale answers a button that no longer belongs to the current prompt: say so and show what is current.
 func (t *turn) stale() {
-	t.res.Notice = locales.Common.Stale
+	t.res.Notice = locales.Msg("button.stale_short")
 	t.say(locales.Common.Stale)
 	switch {
 	case t.s.Conv.Flow != "":

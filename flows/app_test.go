@@ -158,7 +158,7 @@ func TestOnboardingRePrompts(t *testing.T) {
 		}
 	}
 	c.tap("btn.consent_no")
-	c.expect("onboard.consent_declined", "onboard.ask_consent")
+	c.expect("onboard.consent_declined")
 	if c.s.Profile != nil {
 		t.Fatal("profile saved without consent")
 	}

@@ -24,8 +24,8 @@ type Sessions interface {
 	// Commit records the update as applied together with its result and stores next, atomically,
 	// provided the session is still at version. It returns ErrConflict or ErrApplied otherwise.
 	Commit(ctx context.Context, c Commit) error
-	// Delivered notes that the update's result reached the user, so a redelivery does not repeat it.
-	Delivered(ctx context.Context, user, update int64) error
+	// Delivered notes that the updates' results reached the user, so a redelivery does not repeat them.
+	Delivered(ctx context.Context, user int64, updates ...int64) error
 }
 
 // Loaded is a session as read from the store.
@@ -35,6 +35,10 @@ type Loaded struct {
 	Applied bool   // the update was applied before
 	Result  []byte // the applied update's recorded result while it is not known to be delivered
 	Recent  int    // inputs of this user in the current flood window, this one included
+
+	// An earlier update of the chat whose result was never confirmed delivered (sending failed).
+	Undelivered       []byte
+	UndeliveredUpdate int64
 }
 
 // Commit is one applied update.
@@ -66,6 +70,11 @@ type Outcome struct {
 	Result
 	Ack     bool   // call Delivered once the Result was sent
 	Skipped string // why the input changed nothing: "duplicate", "flood"; "" when it was applied
+
+	// Earlier is the result of an earlier update that never reached the user, to send first: a reply is
+	// late rather than lost when the Bot API failed past its retries.
+	Earlier       *Result
+	EarlierUpdate int64
 }
 
 // Handle applies one input. On error nothing was applied and the caller should apologise.
@@ -102,6 +111,13 @@ func (e *Engine) try(ctx context.Context, in Input) (Outcome, error) {
 		}
 		return out, nil
 	}
+	var earlier *Result
+	if l.Undelivered != nil {
+		earlier = new(Result)
+		if err := json.Unmarshal(l.Undelivered, earlier); err != nil {
+			earlier = nil // an unreadable old result is not worth failing the new input for
+		}
+	}
 	next, res := e.App.Step(l.Session, in)
 	raw, err := json.Marshal(res)
 	if err != nil {
@@ -114,10 +130,17 @@ func (e *Engine) try(ctx context.Context, in Input) (Outcome, error) {
 	if err != nil {
 		return Outcome{}, fmt.Errorf("commit update %d of %d: %w", in.UpdateID, in.UserID, err)
 	}
-	return Outcome{Result: res, Ack: true}, nil
+	out := Outcome{Result: res, Ack: true}
+	if earlier != nil {
+		out.Earlier, out.EarlierUpdate = earlier, l.UndeliveredUpdate
+	}
+	return out, nil
 }
 
-// Delivered notes that the outcome of in reached the user.
-func (e *Engine) Delivered(ctx context.Context, in Input) error {
+// Delivered notes that the outcome of in, earlier results included, reached the user.
+func (e *Engine) Delivered(ctx context.Context, in Input, out Outcome) error {
+	if out.Earlier != nil {
+		return e.Sessions.Delivered(ctx, in.UserID, in.UpdateID, out.EarlierUpdate)
+	}
 	return e.Sessions.Delivered(ctx, in.UserID, in.UpdateID)
 }

@@ -40,7 +40,7 @@ func TestRedeliveredUpdateChangesNothing(t *testing.T) {
 	if err != nil || again.Skipped != "duplicate" || len(again.Replies) != len(first.Replies) || !again.Ack {
 		t.Fatalf("redelivery before Delivered: %+v, %v", again, err)
 	}
-	if err := e.Delivered(ctx, start(1)); err != nil {
+	if err := e.Delivered(ctx, start(1), again); err != nil {
 		t.Fatal(err)
 	}
 	again, err = e.Handle(ctx, start(1))
@@ -125,5 +125,37 @@ func TestReplicasRacingOnOneChat(t *testing.T) {
 	}
 	if !got["onboard.ask_province"] || !got["onboard.ask_regency"] {
 		t.Fatalf("racing inputs were not both applied in turn: %v", got)
+	}
+}
+
+// Replies that could not be sent (the Bot API failed past its retries) go out with the chat's next
+// update instead of being lost.
+func TestUndeliveredRepliesComeWithTheNextUpdate(t *testing.T) {
+	ctx := context.Background()
+	e, _ := newEngine(t)
+	first, err := e.Handle(ctx, start(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Sending failed: no Delivered. The next input carries the lost replies first.
+	name := flows.Input{UpdateID: 2, UserID: 11, Kind: flows.KindText, Text: "Vita", Now: now}
+	out, err := e.Handle(ctx, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Earlier == nil || out.EarlierUpdate != 1 || len(out.Earlier.Replies) != len(first.Replies) {
+		t.Fatalf("earlier = %+v (update %d), want the replies of update 1", out.Earlier, out.EarlierUpdate)
+	}
+	if err := e.Delivered(ctx, name, out); err != nil {
+		t.Fatal(err)
+	}
+	next := flows.Input{UpdateID: 3, UserID: 11, Kind: flows.KindText, Text: "Jambi", Now: now}
+	out, err = e.Handle(ctx, next)
+	if err != nil || out.Earlier != nil {
+		t.Fatalf("after delivery: earlier %+v, %v", out.Earlier, err)
+	}
+	// And a redelivery of update 1 repeats nothing now.
+	if again, _ := e.Handle(ctx, start(1)); len(again.Replies) != 0 {
+		t.Fatalf("update 1 replayed after it was delivered with update 2: %+v", again)
 	}
 }

@@ -70,18 +70,26 @@ type Profile struct {
 
 // Conv is the state of the conversation a chat is in, kept between inputs.
 type Conv struct {
-	Flow    string            `json:"f,omitempty"` // "" when idle
-	Step    string            `json:"s,omitempty"`
-	Data    map[string]string `json:"d,omitempty"`
-	Nonce   int               `json:"n,omitempty"` // buttons carry it, so old buttons are recognised
-	LastTap string            `json:"t,omitempty"` // callback data last applied: a double tap has one effect
-	Payload string            `json:"p,omitempty"` // a /start payload waiting for onboarding to finish
+	Flow      string            `json:"f,omitempty"` // "" when idle
+	Step      string            `json:"s,omitempty"`
+	Data      map[string]string `json:"d,omitempty"`
+	Nonce     int               `json:"n,omitempty"`  // buttons carry it, so old buttons are recognised
+	LastTap   string            `json:"t,omitempty"`  // callback data last applied: a double tap has one effect
+	LastTapAt int64             `json:"ta,omitempty"` // when (unix s): a later tap of the same button is stale
+	Payload   string            `json:"p,omitempty"`  // a /start payload waiting for onboarding to finish
 }
 
 // Session is everything a step may read or change about one chat.
 type Session struct {
 	Profile *Profile // nil until onboarding is finished
 	Conv    Conv
+}
+
+// restart replaces the conversation by a new one (flow "" for idle). The nonce moves on, so buttons of
+// the old conversation are stale, and the last tap is kept, so a double tap on the button that ended
+// the old conversation is still recognised.
+func (c *Conv) restart(flow, step string) {
+	*c = Conv{Flow: flow, Step: step, Nonce: c.Nonce + 1, LastTap: c.LastTap, LastTapAt: c.LastTapAt}
 }
 
 func (c *Conv) set(k, v string) {

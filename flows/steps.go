@@ -28,10 +28,8 @@ func (t *turn) prompt() {
 	c := &t.s.Conv
 	switch c.Step {
 	case stepName:
-		name := cleanName(t.in.FirstName)
-		if validName(name) && c.Flow == flowOnboarding {
-			c.set("tg", name)
-			t.say(locales.Msg("onboard.ask_name"), []Button{c.button(locales.Raw(name), "tg")})
+		if b := t.nameButton(); b != nil {
+			t.say(locales.Msg("onboard.ask_name"), b)
 			return
 		}
 		t.say(locales.Msg("onboard.ask_name_typed"))
@@ -55,13 +53,24 @@ func (t *turn) prompt() {
 			c.button(locales.Raw("English"), "setlang", string(locales.EN)),
 		})
 	default: // a state from an older version of the bot: start over cleanly
-		t.s.Conv = Conv{Nonce: c.Nonce + 1}
+		c.restart("", "")
 		if !t.onboarded() {
 			t.beginOnboarding("")
 			return
 		}
 		t.say(locales.Msg("help.text"))
 	}
+}
+
+// nameButton offers the Telegram first name as the answer, when it makes a valid name.
+func (t *turn) nameButton() []Button {
+	c := &t.s.Conv
+	name := cleanName(t.in.FirstName)
+	if c.Flow != flowOnboarding || !validName(name) {
+		return nil
+	}
+	c.set("tg", name)
+	return []Button{c.button(locales.Raw(name), "tg")}
 }
 
 // goTo moves to a step and asks its question; buttons of the previous prompt become stale.
@@ -78,6 +87,10 @@ func (t *turn) text(s string) {
 	case stepName:
 		name := cleanName(s)
 		if !validName(name) {
+			if b := t.nameButton(); b != nil {
+				t.say(locales.Msg("onboard.name_invalid"), b)
+				return
+			}
 			t.say(locales.Msg("onboard.name_invalid"))
 			return
 		}
@@ -144,8 +157,8 @@ func (t *turn) tap(b tap) {
 	case c.Step == stepConsent && b.action == "yes":
 		t.finishOnboarding()
 	case c.Step == stepConsent && b.action == "no":
-		t.say(locales.Msg("onboard.consent_declined"))
-		t.goTo(stepConsent)
+		c.Nonce++
+		t.say(locales.Msg("onboard.consent_declined"), []Button{c.button(locales.Msg("btn.consent_yes"), "yes")})
 	case c.Flow == flowProfile:
 		t.profileTap(b)
 	default:
@@ -204,8 +217,7 @@ func (t *turn) finishOnboarding() {
 		CreatedAt: t.in.Now,
 		Active:    true,
 	}
-	// LastTap survives the reset, so the second of a double tap on the consent button is recognised.
-	t.s.Conv = Conv{Nonce: c.Nonce + 1, LastTap: c.LastTap}
+	t.s.Conv.restart("", "")
 	t.say(locales.Msg("onboard.done", "Name", t.s.Profile.Name))
 	t.resume(c.Payload, true)
 }

@@ -33,6 +33,16 @@ return 0`)
 // delivered is the marker value once an update's result reached the user.
 const delivered = "1"
 
+// deliveredScript marks updates delivered and clears the conversation's pending pointer if it names one
+// of them. KEYS: conv, markers...; ARGV: the markers' update ids.
+var deliveredScript = redis.NewScript(`
+for i = 2, #KEYS do redis.call('SET', KEYS[i], '1', 'XX', 'KEEPTTL') end
+local p = redis.call('HGET', KEYS[1], 'p')
+for _, u in ipairs(ARGV) do
+  if p == u then redis.call('HDEL', KEYS[1], 'p') end
+end
+return 1`)
+
 var _ flows.Sessions = (*Store)(nil)
 
 // Load reads a chat's session and de-duplication marker and counts the input for flood control, in one
@@ -40,7 +50,7 @@ var _ flows.Sessions = (*Store)(nil)
 func (s *Store) Load(ctx context.Context, user, update int64, now time.Time) (flows.Loaded, error) {
 	floodKey := s.userKey(user, "flood:"+strconv.FormatInt(now.Unix()/int64(flows.FloodWindow/time.Second), 10))
 	pipe := s.rdb.Pipeline()
-	conv := pipe.HMGet(ctx, s.userKey(user, "conv"), "v", "s")
+	conv := pipe.HMGet(ctx, s.userKey(user, "conv"), "v", "s", "p")
 	prof := pipe.HGetAll(ctx, s.userKey(user, "profile"))
 	marker := pipe.Get(ctx, s.markerKey(user, update))
 	flood := pipe.Incr(ctx, floodKey)
@@ -78,6 +88,19 @@ func (s *Store) Load(ctx context.Context, user, update int64, now time.Time) (fl
 		}
 		l.Session.Profile = p
 	}
+	if p, ok := vals[2].(string); ok && p != "" && !l.Applied {
+		// An earlier update's replies never reached the user (sending failed): hand them over too.
+		// Rare, so the extra round trip is taken only then.
+		if prev, err := strconv.ParseInt(p, 10, 64); err == nil && prev != update {
+			res, err := s.rdb.Get(ctx, s.markerKey(user, prev)).Result()
+			if err != nil && !errors.Is(err, redis.Nil) {
+				return flows.Loaded{}, fmt.Errorf("load undelivered update %d of %d: %w", prev, user, err)
+			}
+			if err == nil && res != delivered {
+				l.Undelivered, l.UndeliveredUpdate = []byte(res), prev
+			}
+		}
+	}
 	return l, nil
 }
 
@@ -87,7 +110,7 @@ func (s *Store) Commit(ctx context.Context, c flows.Commit) error {
 	if err != nil {
 		return fmt.Errorf("encode conversation: %w", err)
 	}
-	args := []any{c.Version, conv, ConvTTL.Milliseconds(), MarkerTTL.Milliseconds(), c.Result}
+	args := []any{c.Version, conv, ConvTTL.Milliseconds(), MarkerTTL.Milliseconds(), c.Result, c.Update}
 	switch {
 	case c.Next.Profile == nil && c.Prev.Profile != nil:
 		args = append(args, "del")
@@ -113,11 +136,17 @@ func (s *Store) Commit(ctx context.Context, c flows.Commit) error {
 	return fmt.Errorf("commit update %d of %d: unexpected answer %q", c.Update, c.User, res)
 }
 
-// Delivered replaces a recorded result by a plain marker; see flows.Sessions.
-func (s *Store) Delivered(ctx context.Context, user, update int64) error {
-	err := s.rdb.SetArgs(ctx, s.markerKey(user, update), delivered, redis.SetArgs{KeepTTL: true, Mode: "XX"}).Err()
-	if err != nil && !errors.Is(err, redis.Nil) {
-		return fmt.Errorf("mark update %d of %d delivered: %w", update, user, err)
+// Delivered replaces recorded results by plain markers; see flows.Sessions.
+func (s *Store) Delivered(ctx context.Context, user int64, updates ...int64) error {
+	keys := make([]string, 0, len(updates)+1)
+	args := make([]any, 0, len(updates))
+	keys = append(keys, s.userKey(user, "conv"))
+	for _, u := range updates {
+		keys = append(keys, s.markerKey(user, u))
+		args = append(args, u)
+	}
+	if err := deliveredScript.Run(ctx, s.rdb, keys, args...).Err(); err != nil {
+		return fmt.Errorf("mark updates %v of %d delivered: %w", updates, user, err)
 	}
 	return nil
 }
