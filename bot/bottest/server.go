@@ -42,9 +42,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"mime/multipart"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -153,9 +155,26 @@ func New(t testing.TB) *Server {
 	return s
 }
 
-// NewServer starts a server outside of a test (load drivers, tools). Call
-// Close when done.
+// NewServer starts a server outside of a test (load drivers, tools) on a
+// free port of 127.0.0.1. Call Close when done.
 func NewServer() *Server {
+	return newServer(nil)
+}
+
+// NewServerAt is NewServer listening on addr, such as "127.0.0.1:8081", so
+// that a bot started separately can be given a fixed TELEGRAM_API_URL. The
+// server accepts any token and lets anyone inject updates through its Go
+// API only, but it answers every HTTP request: keep addr on loopback.
+func NewServerAt(addr string) (*Server, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("bottest: listen: %w", err)
+	}
+	return newServer(ln), nil
+}
+
+// newServer starts a server on ln, or on a free loopback port if ln is nil.
+func newServer(ln net.Listener) *Server {
 	s := &Server{
 		Token:     DefaultToken,
 		closing:   make(chan struct{}),
@@ -171,7 +190,12 @@ func NewServer() *Server {
 	}
 	s.nextUpdateID = 1
 	s.lastActivity = time.Now()
-	s.hs = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
+	s.hs = httptest.NewUnstartedServer(http.HandlerFunc(s.serveHTTP))
+	if ln != nil {
+		_ = s.hs.Listener.Close()
+		s.hs.Listener = ln
+	}
+	s.hs.Start()
 	s.URL = s.hs.URL
 	s.client = &http.Client{Transport: &http.Transport{
 		Proxy:               nil,
