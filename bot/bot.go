@@ -46,6 +46,9 @@ type Config struct {
 	Registry      *prometheus.Registry // nil: metrics are kept but not served
 	Log           *slog.Logger
 	Now           func() time.Time
+	// OnConnect is called with the bot's username once the Bot API answered, before any update is
+	// handled (share links need it).
+	OnConnect func(username string)
 }
 
 // Bot is the running transport.
@@ -134,6 +137,9 @@ func (b *Bot) Run(ctx context.Context) error {
 		return fmt.Errorf("getMe (check TELEGRAM_BOT_TOKEN and TELEGRAM_API_URL): %w", err)
 	}
 	b.log.Info("connected to the Bot API", "bot", me.Username, "api", b.cfg.APIURL)
+	if b.cfg.OnConnect != nil {
+		b.cfg.OnConnect(me.Username)
+	}
 	b.setCommands(ctx)
 
 	// Work started before shutdown may finish after it: updates in flight are completed, not cut off.
@@ -263,6 +269,9 @@ var commandMenu = []struct {
 	text    locales.Text
 }{
 	{"start", locales.Msg("cmd.start")},
+	{"acara", locales.Msg("cmd.acara")},
+	{"tiket", locales.Msg("cmd.tiket")},
+	{"batal", locales.Msg("cmd.batal")},
 	{"profil", locales.Msg("cmd.profil")},
 	{"bantuan", locales.Msg("cmd.bantuan")},
 }

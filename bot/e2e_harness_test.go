@@ -139,7 +139,7 @@ func (e2eHarness) Start(t *testing.T, opts ...e2eOption) *e2eBot {
 		t.Fatal(err)
 	}
 	cat := locales.MustLoad()
-	var engine bot.Engine = &flows.Engine{App: &flows.App{Atlas: atlas}, Sessions: st}
+	var engine bot.Engine = &flows.Engine{App: &flows.App{Atlas: atlas, Meetups: st}, Sessions: st}
 	if cfg.wrap != nil {
 		engine = cfg.wrap(engine)
 	}

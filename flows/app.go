@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"context"
 	"maps"
 	"regexp"
 	"strconv"
@@ -12,7 +13,9 @@ import (
 
 // App routes one input to the conversation it belongs to.
 type App struct {
-	Atlas *area.Atlas
+	Atlas       *area.Atlas
+	Meetups     Meetups // nil: the meetup commands answer as unknown
+	BotUsername string  // for share links; "" leaves them out
 }
 
 // Conversation names, kept short: they travel in callback data.
@@ -21,13 +24,15 @@ const (
 	flowProfile    = "pf"
 )
 
-// Step applies one input to a session. It never fails: wrong input is answered with a re-prompt.
-func (a *App) Step(s Session, in Input) (Session, Result) {
+// Step applies one input to a session. Wrong input is answered with a re-prompt; an error means the
+// store failed, nothing of the session changed, and the step may be run again (its store calls are
+// idempotent).
+func (a *App) Step(ctx context.Context, s Session, in Input) (Session, Result, error) {
 	s = s.clone()
 	if s.Profile != nil && !s.Profile.Active {
 		s.Profile.Active = true // they talk to us again, so they have unblocked the bot
 	}
-	r := &turn{app: a, s: s, in: in, res: Result{Lang: s.lang(in)}}
+	r := &turn{ctx: ctx, app: a, s: s, in: in, res: Result{Lang: s.lang(in)}}
 	switch in.Kind {
 	case KindCommand:
 		r.command()
@@ -36,7 +41,10 @@ func (a *App) Step(s Session, in Input) (Session, Result) {
 	default:
 		r.message()
 	}
-	return r.s, r.res
+	if r.err != nil {
+		return Session{}, Result{}, r.err
+	}
+	return r.s, r.res, nil
 }
 
 func (s Session) clone() Session {
@@ -50,10 +58,19 @@ func (s Session) clone() Session {
 
 // turn is one Step in progress.
 type turn struct {
+	ctx context.Context
 	app *App
 	s   Session
 	in  Input
 	res Result
+	err error // the first store error; the step's outcome is then discarded
+}
+
+// fail records a store error; the engine then apologises and applies nothing.
+func (t *turn) fail(err error) {
+	if t.err == nil {
+		t.err = err
+	}
 }
 
 func (t *turn) say(text locales.Text, buttons ...[]Button) {
@@ -83,6 +100,18 @@ func (t *turn) command() {
 	case "profil":
 		t.s.Conv.restart(flowProfile, stepView)
 		t.prompt()
+	case "acara":
+		if !t.meetupsEnabled() {
+			t.say(locales.Msg("unknown.command"))
+			return
+		}
+		t.showList(0)
+	case "tiket", "batal":
+		if !t.meetupsEnabled() {
+			t.say(locales.Msg("unknown.command"))
+			return
+		}
+		t.myMeetups(t.in.Command == "batal")
 	default:
 		t.say(locales.Msg("unknown.command"))
 	}
@@ -135,6 +164,10 @@ func (t *turn) resumeOnboarding() {
 
 // resume acts on a /start payload once the alumnus is onboarded.
 func (t *turn) resume(payload string, newcomer bool) {
+	if id, ok := strings.CutPrefix(payload, "ev_"); ok && t.meetupsEnabled() {
+		t.showDetail(id, false)
+		return
+	}
 	if ref, ok := strings.CutPrefix(payload, "ref_"); ok && newcomer {
 		id, err := strconv.ParseInt(ref, 10, 64)
 		if err == nil && id > 0 && id != t.in.UserID {
@@ -167,6 +200,11 @@ func (t *turn) button() {
 		return // the second of a double tap: already applied and answered
 	}
 	b, ok := parseTap(t.in.Data)
+	if ok && b.flow == flowGlobal && t.onboarded() && t.meetupsEnabled() {
+		t.s.Conv.LastTap, t.s.Conv.LastTapAt = t.in.Data, t.in.Now.Unix()
+		t.globalTap(b)
+		return
+	}
 	if !ok || b.flow == "" || b.flow != t.s.Conv.Flow || b.nonce != t.s.Conv.Nonce {
 		t.stale()
 		return

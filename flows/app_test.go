@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -38,7 +39,11 @@ func (c *convo) input(in Input) Result {
 	if in.FirstName == "" {
 		in.FirstName = "Vita"
 	}
-	c.s, c.last = c.app.Step(c.s, in)
+	var err error
+	c.s, c.last, err = c.app.Step(context.Background(), c.s, in)
+	if err != nil {
+		c.t.Fatal(err)
+	}
 	return c.last
 }
 

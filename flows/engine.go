@@ -118,7 +118,10 @@ func (e *Engine) try(ctx context.Context, in Input) (Outcome, error) {
 			earlier = nil // an unreadable old result is not worth failing the new input for
 		}
 	}
-	next, res := e.App.Step(l.Session, in)
+	next, res, err := e.App.Step(ctx, l.Session, in)
+	if err != nil {
+		return Outcome{}, fmt.Errorf("step update %d of %d: %w", in.UpdateID, in.UserID, err)
+	}
 	raw, err := json.Marshal(res)
 	if err != nil {
 		return Outcome{}, fmt.Errorf("encode result of update %d: %w", in.UpdateID, err)

@@ -26,6 +26,9 @@ type Meetup struct {
 	Description string       `json:"description,omitempty"`
 	Workshops   []Workshop   `json:"workshops,omitempty"`
 	Status      MeetupStatus `json:"status"`
+	// ClaimWindow is how long a freed seat is held for the next waitlisted alumnus; 0 means
+	// DefaultClaimWindow.
+	ClaimWindow time.Duration `json:"claim_window,omitempty"`
 }
 
 // Venue is where a meetup happens.
@@ -43,3 +46,43 @@ type Workshop struct {
 	Start   time.Time `json:"start"`
 	End     time.Time `json:"end"`
 }
+
+// SeatStatus is where an alumnus stands for a meetup.
+type SeatStatus string
+
+// Seat statuses.
+const (
+	SeatNone       SeatStatus = "none"
+	SeatConfirmed  SeatStatus = "confirmed"
+	SeatOffered    SeatStatus = "offered"    // a freed seat is held for them until OfferExpires
+	SeatWaitlisted SeatStatus = "waitlisted" // Position in the queue, from 1
+	SeatClosed     SeatStatus = "closed"     // the meetup is not open for RSVPs (draft, cancelled or over)
+	SeatUnknown    SeatStatus = "unknown"    // no such meetup
+	SeatExpired    SeatStatus = "expired"    // the offer ran out before it was claimed
+)
+
+// Seat is an alumnus's place for a meetup.
+type Seat struct {
+	Status       SeatStatus
+	Code         string // check-in code when confirmed
+	Position     int    // place on the waitlist
+	OfferExpires time.Time
+}
+
+// Notice is something to tell an alumnus about their place at a meetup that did not come from their
+// own action: a freed seat offered to them, or an offer that ran out.
+type Notice struct {
+	Kind    NoticeKind
+	Meetup  string
+	Alumnus int64
+	Until   time.Time // for an offer: when it runs out
+}
+
+// NoticeKind says what a Notice is about.
+type NoticeKind string
+
+// Notice kinds.
+const (
+	NoticeOffer   NoticeKind = "offer"
+	NoticeExpired NoticeKind = "expired"
+)

@@ -52,6 +52,15 @@ func (t *turn) prompt() {
 			c.button(locales.Raw("Bahasa Indonesia"), "setlang", string(locales.ID)),
 			c.button(locales.Raw("English"), "setlang", string(locales.EN)),
 		})
+	case stepList:
+		page, _ := strconv.Atoi(c.Data["page"])
+		t.showList(page)
+	case stepDetail:
+		t.showDetail(c.Data["mt"], false)
+	case stepCancelAsk:
+		t.askCancel(c.Data["mt"])
+	case stepMine:
+		t.myMeetups(c.Data["cancel"] == "1")
 	default: // a state from an older version of the bot: start over cleanly
 		c.restart("", "")
 		if !t.onboarded() {
@@ -161,6 +170,8 @@ func (t *turn) tap(b tap) {
 		t.say(locales.Msg("onboard.consent_declined"), []Button{c.button(locales.Msg("btn.consent_yes"), "yes")})
 	case c.Flow == flowProfile:
 		t.profileTap(b)
+	case c.Flow == flowMeetups:
+		t.meetupTap(b)
 	default:
 		t.stale()
 	}

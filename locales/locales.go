@@ -32,12 +32,17 @@ func LangFromCode(code string) Lang {
 	return ID
 }
 
-// Text is a message to render: a catalog message id with arguments, or raw text (user data such as a name) shown as is.
+// Text is a message to render: a catalog message id with arguments, or raw text (user data such as a name) shown as is,
+// or several Texts shown one per line (a view built from parts, such as a meetup with its agenda).
 type Text struct {
-	ID   string         `json:"id,omitempty"`
-	Args map[string]any `json:"args,omitempty"`
-	Raw  string         `json:"raw,omitempty"`
+	ID    string         `json:"id,omitempty"`
+	Args  map[string]any `json:"args,omitempty"`
+	Raw   string         `json:"raw,omitempty"`
+	Lines []Text         `json:"lines,omitempty"`
 }
+
+// Lines joins texts, one per line; an empty Text makes an empty line.
+func Lines(ts ...Text) Text { return Text{Lines: ts} }
 
 // Msg builds a Text from a message id and key/value argument pairs: Msg("onboard.greeting", "Name", "Vita").
 // The id must be a string literal at every call site (a test checks this).
@@ -176,6 +181,13 @@ func (c *Catalog) lang(l Lang) *langCatalog {
 // Render returns t in lang. Raw text is returned as is. A message missing in lang, or whose template
 // fails, falls back to Indonesian, and then to its id: Render never panics and never returns "" for an id.
 func (c *Catalog) Render(lang Lang, t Text) string {
+	if len(t.Lines) > 0 {
+		parts := make([]string, len(t.Lines))
+		for i, l := range t.Lines {
+			parts[i] = c.Render(lang, l)
+		}
+		return strings.Join(parts, "\n")
+	}
 	if t.Raw != "" || t.ID == "" {
 		return t.Raw
 	}

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/alumnibot/alumnibot/flows"
 )
 
 // RSVP keys of a meetup, all under its hash tag so one script updates them together:
@@ -21,6 +23,8 @@ import (
 //	ab:{mt:<id>}:tickets   hash    alumnus -> check-in code
 //	ab:{mt:<id>}:codes     hash    check-in code -> alumnus (codes are unique per meetup)
 //	ab:{mt:<id>}:stats     hash    counters: reserved, waitlisted, cancelled, claimed, expired
+//	ab:{mt:<id>}:outbox    list    notices to send: "offer:<alumnus>:<expiry>", "expired:<alumnus>"
+//	ab:outbox              set     meetups whose outbox may hold notices
 //
 // None of them expires: they are promises made to alumni.
 
@@ -28,31 +32,9 @@ import (
 var rsvpLua string
 var rsvpScript = redis.NewScript(rsvpLua)
 
-// SeatStatus is where an alumnus stands for a meetup.
-type SeatStatus string
-
-// Seat statuses.
-const (
-	SeatNone       SeatStatus = "none"
-	SeatConfirmed  SeatStatus = "confirmed"
-	SeatOffered    SeatStatus = "offered"    // a freed seat is held for them until OfferExpires
-	SeatWaitlisted SeatStatus = "waitlisted" // Position in the queue, from 1
-	SeatClosed     SeatStatus = "closed"     // the meetup is not open for RSVPs (draft, cancelled or over)
-	SeatUnknown    SeatStatus = "unknown"    // no such meetup
-	SeatExpired    SeatStatus = "expired"    // the offer ran out before it was claimed
-)
-
-// Seat is the answer to an RSVP.
-type Seat struct {
-	Status       SeatStatus
-	Code         string // check-in code when confirmed
-	Position     int    // place on the waitlist
-	OfferExpires time.Time
-}
-
 func (s *Store) rsvpKeys(meetup string) []string {
 	tag := s.prefix + "{mt:" + meetup + "}:"
-	return []string{tag + "info", tag + "going", tag + "offers", tag + "waitlist", tag + "seq", tag + "tickets", tag + "codes", tag + "stats"}
+	return []string{tag + "info", tag + "going", tag + "offers", tag + "waitlist", tag + "seq", tag + "tickets", tag + "codes", tag + "stats", tag + "outbox"}
 }
 
 // codeAlphabet leaves out 0/O, 1/I/L so a code read aloud or off a phone is not misread.
@@ -70,56 +52,79 @@ func NewCode() string {
 
 // Reserve asks for a seat: confirmed while seats remain, else a place on the waitlist. Asking again
 // answers with the alumnus's current place and changes nothing, so retries and double taps are safe.
-func (s *Store) Reserve(ctx context.Context, meetup string, alumnus int64, now time.Time) (Seat, error) {
+func (s *Store) Reserve(ctx context.Context, meetup string, alumnus int64, now time.Time) (flows.Seat, error) {
 	return s.withCode(ctx, "reserve", meetup, alumnus, now)
 }
 
 // Claim confirms a seat offered to the alumnus, if the offer has not expired.
-func (s *Store) Claim(ctx context.Context, meetup string, alumnus int64, now time.Time) (Seat, error) {
+func (s *Store) Claim(ctx context.Context, meetup string, alumnus int64, now time.Time) (flows.Seat, error) {
 	return s.withCode(ctx, "claim", meetup, alumnus, now)
 }
 
 // withCode runs an operation that may hand out a check-in code, drawing a new code on a collision.
-func (s *Store) withCode(ctx context.Context, op, meetup string, alumnus int64, now time.Time) (Seat, error) {
+func (s *Store) withCode(ctx context.Context, op, meetup string, alumnus int64, now time.Time) (flows.Seat, error) {
 	for range 20 { // 31^6 ≈ 887 million codes: a collision is rare, twenty in a row impossible in practice
 		res, err := rsvpScript.Run(ctx, s.rdb, s.rsvpKeys(meetup), op, alumnus, NewCode(), now.Unix()).StringSlice()
 		if err != nil {
-			return Seat{}, fmt.Errorf("%s %s for %d: %w", op, meetup, alumnus, err)
+			return flows.Seat{}, fmt.Errorf("%s %s for %d: %w", op, meetup, alumnus, err)
 		}
 		if res[0] == "code_taken" {
 			continue
 		}
 		return parseSeat(res)
 	}
-	return Seat{}, fmt.Errorf("%s %s for %d: no free check-in code", op, meetup, alumnus)
+	return flows.Seat{}, fmt.Errorf("%s %s for %d: no free check-in code", op, meetup, alumnus)
 }
 
-func parseSeat(res []string) (Seat, error) {
-	st := Seat{Status: SeatStatus(res[0])}
+func parseSeat(res []string) (flows.Seat, error) {
+	st := flows.Seat{Status: flows.SeatStatus(res[0])}
 	switch st.Status {
-	case SeatConfirmed:
+	case flows.SeatConfirmed:
 		st.Code = res[1]
-	case SeatWaitlisted:
+	case flows.SeatWaitlisted:
 		st.Position, _ = strconv.Atoi(res[1])
-	case SeatOffered:
+	case flows.SeatOffered:
 		sec, _ := strconv.ParseInt(res[1], 10, 64)
 		st.OfferExpires = time.Unix(sec, 0)
-	case SeatNone, SeatClosed, SeatUnknown, SeatExpired:
+	case flows.SeatNone, flows.SeatClosed, flows.SeatUnknown, flows.SeatExpired:
 	default:
-		return Seat{}, fmt.Errorf("unexpected RSVP answer %q", res)
+		return flows.Seat{}, fmt.Errorf("unexpected RSVP answer %q", res)
 	}
 	return st, nil
 }
 
+// SeatOf tells where an alumnus stands for a meetup.
+func (s *Store) SeatOf(ctx context.Context, meetup string, alumnus int64) (flows.Seat, error) {
+	res, err := rsvpScript.Run(ctx, s.rdb, s.rsvpKeys(meetup), "state", alumnus).StringSlice()
+	if err != nil {
+		return flows.Seat{}, fmt.Errorf("seat of %d at %s: %w", alumnus, meetup, err)
+	}
+	return parseSeat(res)
+}
+
+// Availability counts a meetup's seats, offers and waitlist.
+func (s *Store) Availability(ctx context.Context, meetup string) (flows.Availability, error) {
+	res, err := rsvpScript.Run(ctx, s.rdb, s.rsvpKeys(meetup), "count", "-").Int64Slice()
+	if err != nil || len(res) != 4 {
+		return flows.Availability{}, fmt.Errorf("count seats of %s: %v %w", meetup, res, err)
+	}
+	return flows.Availability{Capacity: int(res[0]), Confirmed: int(res[1]), Offered: int(res[2]), Waitlisted: int(res[3])}, nil
+}
+
 // CancelRSVP gives up the alumnus's seat, offer or waitlist place. A freed seat is offered at once to
 // the first waitlisted alumni (returned), whose offer runs until offerExpires.
-func (s *Store) CancelRSVP(ctx context.Context, meetup string, alumnus int64, offerExpires time.Time) (was SeatStatus, offered []int64, err error) {
+func (s *Store) CancelRSVP(ctx context.Context, meetup string, alumnus int64, offerExpires time.Time) (was flows.SeatStatus, offered []int64, err error) {
 	res, err := rsvpScript.Run(ctx, s.rdb, s.rsvpKeys(meetup), "cancel", alumnus, offerExpires.Unix()).StringSlice()
 	if err != nil {
 		return "", nil, fmt.Errorf("cancel %s for %d: %w", meetup, alumnus, err)
 	}
-	offered, err = parseIDs(res[1:])
-	return SeatStatus(res[0]), offered, err
+	if offered, err = parseIDs(res[1:]); err != nil {
+		return "", nil, err
+	}
+	if len(offered) > 0 {
+		s.markOutbox(ctx, meetup)
+	}
+	return flows.SeatStatus(res[0]), offered, nil
 }
 
 // ExpireOffers withdraws the offers that ran out by now and passes their seats on to the next
@@ -134,8 +139,13 @@ func (s *Store) ExpireOffers(ctx context.Context, meetup string, now, offerExpir
 			if expired, err = parseIDs(res[:i]); err != nil {
 				return nil, nil, err
 			}
-			offered, err = parseIDs(res[i+1:])
-			return expired, offered, err
+			if offered, err = parseIDs(res[i+1:]); err != nil {
+				return nil, nil, err
+			}
+			if len(expired)+len(offered) > 0 {
+				s.markOutbox(ctx, meetup)
+			}
+			return expired, offered, nil
 		}
 	}
 	return nil, nil, fmt.Errorf("expire offers of %s: malformed answer", meetup)

@@ -1,8 +1,10 @@
 -- RSVP scripts of one meetup. All keys share the meetup's hash tag.
--- KEYS: 1 info, 2 going, 3 offers, 4 waitlist, 5 seq, 6 tickets, 7 codes, 8 stats
+-- KEYS: 1 info, 2 going, 3 offers, 4 waitlist, 5 seq, 6 tickets, 7 codes, 8 stats, 9 outbox
 -- info: hash capacity, status, end (unix s). going: set of confirmed alumni. offers: zset alumnus ->
 -- offer expiry (unix s), each holding a seat. waitlist: zset alumnus -> arrival number. tickets: hash
 -- alumnus -> code. codes: hash code -> alumnus. stats: hash of counters (cancelled, expired, ...).
+-- outbox: list of notices still to tell alumni, "offer:<alumnus>:<expiry>" or "expired:<alumnus>",
+-- written in the same script as the change they report so none is lost.
 
 local function state(a)
   if redis.call('SISMEMBER', KEYS[2], a) == 1 then
@@ -28,6 +30,7 @@ local function offer(expiry)
     local first = redis.call('ZPOPMIN', KEYS[4])
     if #first == 0 then break end
     redis.call('ZADD', KEYS[3], expiry, first[1])
+    redis.call('RPUSH', KEYS[9], 'offer:' .. first[1] .. ':' .. expiry)
     offered[#offered + 1] = first[1]
     free = free - 1
   end
@@ -96,12 +99,22 @@ elseif op == 'claim' then
 elseif op == 'expire' then
   -- ARGV: op, -, now, offer expiry for newly promoted alumni. Returns {expired..., '|', offered...}.
   local gone = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', ARGV[3])
-  for _, g in ipairs(gone) do redis.call('ZREM', KEYS[3], g) end
+  for _, g in ipairs(gone) do
+    redis.call('ZREM', KEYS[3], g)
+    redis.call('RPUSH', KEYS[9], 'expired:' .. g)
+  end
   if #gone > 0 then redis.call('HINCRBY', KEYS[8], 'expired', #gone) end
   local res = {}
   for _, g in ipairs(gone) do res[#res + 1] = g end
   res[#res + 1] = '|'
   for _, o in ipairs(offer(ARGV[4])) do res[#res + 1] = o end
   return res
+
+elseif op == 'state' then
+  return state(a) or {'none'}
+
+elseif op == 'count' then
+  local info = redis.call('HMGET', KEYS[1], 'capacity')
+  return {tonumber(info[1] or '0'), redis.call('SCARD', KEYS[2]), redis.call('ZCARD', KEYS[3]), redis.call('ZCARD', KEYS[4])}
 end
 return redis.error_reply('unknown op ' .. tostring(op))

@@ -41,7 +41,7 @@ func TestRSVPRush(t *testing.T) {
 	s := newStore(t)
 	saveMeetup(t, s, "jambi", 100)
 	const n = 5000
-	seats := make([]store.Seat, n+1)
+	seats := make([]flows.Seat, n+1)
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, 200)
 	for a := 1; a <= n; a++ {
@@ -63,13 +63,13 @@ func TestRSVPRush(t *testing.T) {
 	positions := make([]int64, n-100+1) // position -> alumnus
 	for a := 1; a <= n; a++ {
 		switch st := seats[a]; st.Status {
-		case store.SeatConfirmed:
+		case flows.SeatConfirmed:
 			confirmed = append(confirmed, int64(a))
 			if codes[st.Code] {
 				t.Fatalf("code %s given twice", st.Code)
 			}
 			codes[st.Code] = true
-		case store.SeatWaitlisted:
+		case flows.SeatWaitlisted:
 			if st.Position < 1 || st.Position > n-100 || positions[st.Position] != 0 {
 				t.Fatalf("alumnus %d got waitlist position %d twice or out of range", a, st.Position)
 			}
@@ -94,7 +94,7 @@ func TestRSVPRush(t *testing.T) {
 	var offered []int64
 	for _, a := range confirmed[:30] {
 		was, o, err := s.CancelRSVP(ctx, "jambi", a, expiry)
-		if err != nil || was != store.SeatConfirmed || len(o) != 1 {
+		if err != nil || was != flows.SeatConfirmed || len(o) != 1 {
 			t.Fatalf("cancel %d = %s %v %v", a, was, o, err)
 		}
 		offered = append(offered, o...)
@@ -103,17 +103,17 @@ func TestRSVPRush(t *testing.T) {
 		t.Fatalf("offers went to %v, want waitlist order %v", offered, positions[1:31])
 	}
 	// A cancelled seat is not cancelled twice.
-	if was, o, _ := s.CancelRSVP(ctx, "jambi", confirmed[0], expiry); was != store.SeatNone || len(o) != 0 {
+	if was, o, _ := s.CancelRSVP(ctx, "jambi", confirmed[0], expiry); was != flows.SeatNone || len(o) != 0 {
 		t.Fatalf("second cancel = %s %v", was, o)
 	}
 	// Someone new still waits behind the queue: offered seats are held.
-	if st, _ := s.Reserve(ctx, "jambi", n+1, now); st.Status != store.SeatWaitlisted || st.Position != n-100-30+1 {
+	if st, _ := s.Reserve(ctx, "jambi", n+1, now); st.Status != flows.SeatWaitlisted || st.Position != n-100-30+1 {
 		t.Fatalf("newcomer = %+v", st)
 	}
 	// Ten claim in time; the other twenty expire and pass on to positions 31..50.
 	for _, a := range offered[:10] {
 		st, err := s.Claim(ctx, "jambi", a, now.Add(time.Hour))
-		if err != nil || st.Status != store.SeatConfirmed || st.Code == "" {
+		if err != nil || st.Status != flows.SeatConfirmed || st.Code == "" {
 			t.Fatalf("claim %d = %+v, %v", a, st, err)
 		}
 	}
@@ -126,7 +126,7 @@ func TestRSVPRush(t *testing.T) {
 	if !slices.Equal(expired, wantExpired) || !slices.Equal(next, positions[31:51]) {
 		t.Fatalf("expired %v (want %v), offered %v (want %v)", expired, wantExpired, next, positions[31:51])
 	}
-	if st, _ := s.Claim(ctx, "jambi", offered[10], expiry.Add(time.Minute)); st.Status != store.SeatWaitlisted && st.Status != store.SeatNone {
+	if st, _ := s.Claim(ctx, "jambi", offered[10], expiry.Add(time.Minute)); st.Status != flows.SeatWaitlisted && st.Status != flows.SeatNone {
 		t.Fatalf("claim after expiry = %+v", st)
 	}
 	// Expiring again finds nothing new.
@@ -139,17 +139,17 @@ func TestRSVPClosedAndUnknown(t *testing.T) {
 	ctx := context.Background()
 	s := newStore(t)
 	m := saveMeetup(t, s, "gtlo", 10)
-	if st, _ := s.Reserve(ctx, "nope", 1, now); st.Status != store.SeatUnknown {
+	if st, _ := s.Reserve(ctx, "nope", 1, now); st.Status != flows.SeatUnknown {
 		t.Errorf("unknown meetup: %+v", st)
 	}
-	if st, _ := s.Reserve(ctx, "gtlo", 1, m.End); st.Status != store.SeatClosed {
+	if st, _ := s.Reserve(ctx, "gtlo", 1, m.End); st.Status != flows.SeatClosed {
 		t.Errorf("after the end: %+v", st)
 	}
 	m.Status = flows.MeetupCancelled
 	if err := s.SaveMeetup(ctx, m); err != nil {
 		t.Fatal(err)
 	}
-	if st, _ := s.Reserve(ctx, "gtlo", 1, now); st.Status != store.SeatClosed {
+	if st, _ := s.Reserve(ctx, "gtlo", 1, now); st.Status != flows.SeatClosed {
 		t.Errorf("cancelled meetup: %+v", st)
 	}
 }

@@ -24,6 +24,7 @@ import (
 	"github.com/alumnibot/alumnibot/flows"
 	"github.com/alumnibot/alumnibot/locales"
 	"github.com/alumnibot/alumnibot/meetupfile"
+	"github.com/alumnibot/alumnibot/schedule"
 	"github.com/alumnibot/alumnibot/store"
 )
 
@@ -77,7 +78,7 @@ func newApp(st *store.Store) (*flows.Engine, *locales.Catalog, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	return &flows.Engine{App: &flows.App{Atlas: atlas}, Sessions: st}, cat, nil
+	return &flows.Engine{App: &flows.App{Atlas: atlas, Meetups: st}, Sessions: st}, cat, nil
 }
 
 // loadMeetups upserts the meetups of an EVENTS_FILE.
@@ -134,11 +135,27 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 		Token: cfg.Token, APIURL: cfg.APIURL, WebhookURL: cfg.WebhookURL, WebhookSecret: cfg.WebhookSecret,
 		HTTPAddr: cfg.HTTPAddr, Workers: cfg.Workers, Engine: engine, Users: st, Catalog: cat,
 		Registry: reg, Log: log,
+		OnConnect: func(username string) { engine.App.BotUsername = username },
 	})
 	if err != nil {
 		return err
 	}
-	if err := b.Run(ctx); err != nil {
+	sched := &schedule.Scheduler{Locker: st, Log: log, Jobs: []schedule.Job{
+		{Name: "expire-offers", Spec: "@every 1m", TTL: time.Minute, Run: schedule.ExpireOffers(st, log)},
+		{Name: "notices", Spec: "@every 5s", TTL: time.Minute, Run: func(ctx context.Context, _ time.Time) error {
+			return b.SendNotices(ctx, st, engine.App.Atlas)
+		}},
+	}}
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	schedDone := make(chan error, 1)
+	go func() { schedDone <- sched.Run(runCtx) }()
+	err = b.Run(runCtx)
+	cancel() // Run returns on shutdown or a start-up error: stop the scheduler either way
+	if schedErr := <-schedDone; err == nil {
+		err = schedErr
+	}
+	if err != nil {
 		return err
 	}
 	log.Info("stopped")
