@@ -155,9 +155,9 @@ func BenchmarkPipeline(b *testing.B) {
 
 // BenchmarkBaseline is a bare go-telegram/bot bot: its own poller and worker pool, and a handler that
 // does the Redis work of one engine step — the same pipelined reads (HMGET conv, HGETALL profile, GET
-// marker, INCR+EXPIRE flood counter) and the same commit script (store/commit.lua) with the same
-// arguments — and sends the same reply. No per-chat ordering, de-duplication check, state decoding,
-// flows, metrics, retries, and no marking delivered after the send.
+// marker, GET replay, INCR+EXPIRE flood counter) and the same commit script (store/commit.lua) with the
+// same arguments — and sends the same reply. No per-chat ordering, de-duplication check, state
+// decoding, flows, metrics or retries.
 func BenchmarkBaseline(b *testing.B) {
 	s := newBenchSetup(b)
 	ctx := context.Background()
@@ -192,7 +192,8 @@ func BenchmarkBaseline(b *testing.B) {
 		pipe := rdb.Pipeline()
 		c := pipe.HMGet(ctx, key(user, "conv"), "v", "s", "p")
 		pipe.HGetAll(ctx, key(user, "profile"))
-		pipe.Get(ctx, key(user, "upd:"+strconv.FormatInt(u.ID, 10)))
+		pipe.Exists(ctx, key(user, "upd:"+strconv.FormatInt(u.ID, 10)))
+		pipe.Get(ctx, key(user, "res:"+strconv.FormatInt(u.ID, 10)))
 		pipe.Incr(ctx, flood)
 		pipe.Expire(ctx, flood, 20*time.Second)
 		if _, err := pipe.Exec(ctx); err != nil && err != redis.Nil && ctx.Err() == nil {
@@ -201,8 +202,8 @@ func BenchmarkBaseline(b *testing.B) {
 		}
 		v, _ := c.Val()[0].(string)
 		version, _ := strconv.ParseInt(v, 10, 64)
-		keys := []string{key(user, "conv"), key(user, "profile"), key(user, "upd:"+strconv.FormatInt(u.ID, 10))}
-		args := []any{version, conv, store.ConvTTL.Milliseconds(), store.MarkerTTL.Milliseconds(), result, u.ID, "keep"}
+		keys := []string{key(user, "conv"), key(user, "profile"), key(user, "upd:"+strconv.FormatInt(u.ID, 10)), key(user, "res:"+strconv.FormatInt(u.ID, 10))}
+		args := []any{version, conv, store.ConvTTL.Milliseconds(), store.MarkerTTL.Milliseconds(), result, store.ReplayTTL.Milliseconds(), "keep"}
 		if err := commit.Run(ctx, rdb, keys, args...).Err(); err != nil && ctx.Err() == nil {
 			b.Error(err)
 			return

@@ -22,7 +22,8 @@ import (
 // Engine applies inputs exactly once; flows.Engine is the real one.
 type Engine interface {
 	Handle(ctx context.Context, in flows.Input) (flows.Outcome, error)
-	Delivered(ctx context.Context, in flows.Input, out flows.Outcome) error
+	Undelivered(ctx context.Context, in flows.Input) error
+	Delivered(ctx context.Context, ins ...flows.Input) error
 }
 
 // Users is what the transport records about users on its own.
@@ -67,8 +68,9 @@ type Bot struct {
 
 type job struct {
 	ib    inbound
-	done  func()
+	done  func(in flows.Input, sent bool) // sent: the update's replies went out; its replay can go
 	start time.Time
+	sent  bool
 }
 
 // allowedUpdates are the kinds the bot asks Telegram for.

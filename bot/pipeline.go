@@ -5,7 +5,6 @@ import (
 	"errors"
 	"hash/maphash"
 	"runtime/debug"
-	"slices"
 	"time"
 
 	tg "github.com/go-telegram/bot"
@@ -41,8 +40,9 @@ func (b *Bot) stopWorkers() {
 	b.workers.Wait()
 }
 
-// dispatch queues an update on its chat's shard; done is called once it was handled.
-func (b *Bot) dispatch(u *models.Update, done func()) {
+// dispatch queues an update on its chat's shard; done is called once it was handled, with whether
+// replies of an applied update were sent (so its replay record can go).
+func (b *Bot) dispatch(u *models.Update, done func(in flows.Input, sent bool)) {
 	ib := convert(u, b.cfg.Now())
 	b.metrics.inflight.Inc()
 	j := job{ib: ib, done: done, start: time.Now()} // real time for the latency histogram, whatever the flows' clock
@@ -58,14 +58,14 @@ func (b *Bot) finish(j job) {
 	b.metrics.inflight.Dec()
 	b.metrics.duration.Observe(time.Since(j.start).Seconds())
 	if j.done != nil {
-		j.done()
+		j.done(j.ib.in, j.sent)
 	}
 }
 
 // handle applies one update and carries out its replies. It never panics.
 func (b *Bot) handle(ctx context.Context, j job) {
 	ib := j.ib
-	defer b.finish(j)
+	defer func() { b.finish(j) }()
 	defer func() {
 		if r := recover(); r != nil {
 			b.metrics.fail("panic")
@@ -95,30 +95,18 @@ func (b *Bot) handle(ctx context.Context, j job) {
 	if ib.callbackID != "" && out.Skipped != "flood" {
 		b.answerCallback(ctx, ib.callbackID, b.cfg.Catalog.Render(out.Lang, out.Notice))
 	}
-	if out.Earlier != nil {
-		// Replies that failed to go out before: late, but not lost. They answer an older message, so
-		// they are sent anew rather than edited into the message this update's button is on.
-		earlier := *out.Earlier
-		earlier.Replies = slices.Clone(earlier.Replies)
-		for i := range earlier.Replies {
-			earlier.Replies[i].Edit = false
-		}
-		if err := b.deliver(ctx, ib, earlier); err != nil {
-			b.metrics.fail("send")
-			b.log.Warn("send earlier replies", "update", ib.in.UpdateID, "chat", ib.chat, "err", err)
-			return
-		}
-	}
 	if err := b.deliver(ctx, ib, out.Result); err != nil {
 		b.metrics.fail("send")
 		b.log.Warn("send replies", "update", ib.in.UpdateID, "chat", ib.chat, "err", err)
+		if out.Skipped != "flood" {
+			// Not lost: the chat's next update sends them first.
+			if err := b.cfg.Engine.Undelivered(ctx, ib.in); err != nil {
+				b.log.Warn("note undelivered", "update", ib.in.UpdateID, "err", err)
+			}
+		}
 		return
 	}
-	if out.Ack {
-		if err := b.cfg.Engine.Delivered(ctx, ib.in, out); err != nil {
-			b.log.Warn("mark delivered", "update", ib.in.UpdateID, "err", err)
-		}
-	}
+	j.sent = out.Skipped == "" || len(out.Replies) > 0
 }
 
 // apologize tells the user something went wrong, in their Telegram language; best effort.

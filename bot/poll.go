@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/go-telegram/bot/models"
+
+	"github.com/alumnibot/alumnibot/flows"
 )
 
 // poll takes updates by long polling until ctx ends. Telegram forgets updates below the offset of the
@@ -38,13 +40,25 @@ func (b *Bot) poll(ctx context.Context) {
 			continue
 		}
 		backoff = 0
-		var wg sync.WaitGroup
+		var (
+			wg   sync.WaitGroup
+			mu   sync.Mutex
+			sent []flows.Input
+		)
 		for _, u := range updates {
 			wg.Add(1)
-			b.dispatch(u, wg.Done)
+			b.dispatch(u, func(in flows.Input, ok bool) {
+				if ok {
+					mu.Lock()
+					sent = append(sent, in)
+					mu.Unlock()
+				}
+				wg.Done()
+			})
 			offset = max(offset, u.ID+1)
 		}
 		wg.Wait()
+		b.delivered(context.WithoutCancel(ctx), sent...)
 	}
 	// Confirm the last batch, so a restart does not fetch it again.
 	if offset > 0 {
@@ -53,6 +67,17 @@ func (b *Bot) poll(ctx context.Context) {
 		if _, err := b.getUpdates(confirm, offset, 0); err != nil {
 			b.log.Warn("confirm last updates", "err", err)
 		}
+	}
+}
+
+// delivered drops the replay records of updates whose replies went out, in one round trip, so that a
+// redelivery of them repeats nothing. A failure only risks a duplicate reply on a redelivery.
+func (b *Bot) delivered(ctx context.Context, ins ...flows.Input) {
+	if len(ins) == 0 {
+		return
+	}
+	if err := b.cfg.Engine.Delivered(ctx, ins...); err != nil {
+		b.log.Warn("mark delivered", "updates", len(ins), "err", err)
 	}
 }
 

@@ -10,6 +10,8 @@ import (
 	"github.com/go-telegram/bot/models"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/alumnibot/alumnibot/flows"
 )
 
 // webhookHandler receives updates pushed by Telegram. Unlike the library's handler it checks the
@@ -33,10 +35,17 @@ func (b *Bot) webhookHandler(work context.Context) http.Handler {
 			http.Error(w, "bad update", http.StatusBadRequest)
 			return
 		}
-		done := make(chan struct{})
-		b.dispatch(&u, func() { close(done) })
+		type result struct {
+			in   flows.Input
+			sent bool
+		}
+		done := make(chan result, 1)
+		b.dispatch(&u, func(in flows.Input, sent bool) { done <- result{in, sent} })
 		select {
-		case <-done:
+		case r := <-done:
+			if r.sent {
+				b.delivered(work, r.in)
+			}
 			w.WriteHeader(http.StatusOK)
 		case <-r.Context().Done():
 			// Telegram gave up waiting and will deliver again; the engine skips what was applied.

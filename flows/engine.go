@@ -24,8 +24,11 @@ type Sessions interface {
 	// Commit records the update as applied together with its result and stores next, atomically,
 	// provided the session is still at version. It returns ErrConflict or ErrApplied otherwise.
 	Commit(ctx context.Context, c Commit) error
-	// Delivered notes that the updates' results reached the user, so a redelivery does not repeat them.
-	Delivered(ctx context.Context, user int64, updates ...int64) error
+	// Undelivered notes that an applied update's replies could not be sent, so the chat's next update
+	// delivers them.
+	Undelivered(ctx context.Context, user, update int64) error
+	// Delivered drops the replay records of updates whose replies were sent.
+	Delivered(ctx context.Context, ds ...Delivery) error
 }
 
 // Loaded is a session as read from the store.
@@ -33,12 +36,11 @@ type Loaded struct {
 	Session Session
 	Version int64  // opaque to the engine; handed back to Commit
 	Applied bool   // the update was applied before
-	Result  []byte // the applied update's recorded result while it is not known to be delivered
+	Result  []byte // the applied update's result, kept for a while to repeat on a redelivery
 	Recent  int    // inputs of this user in the current flood window, this one included
 
-	// An earlier update of the chat whose result was never confirmed delivered (sending failed).
-	Undelivered       []byte
-	UndeliveredUpdate int64
+	// Undelivered is the result of an earlier update of the chat whose replies could not be sent.
+	Undelivered []byte
 }
 
 // Commit is one applied update.
@@ -46,7 +48,7 @@ type Commit struct {
 	User, Update int64
 	Version      int64
 	Prev, Next   Session
-	Result       []byte // the Result, kept until Delivered so a crash before sending can be repaired
+	Result       []byte // the Result, kept for a while so a redelivery after a crash can repeat it
 	Now          time.Time
 }
 
@@ -68,13 +70,7 @@ type Engine struct {
 // Outcome is what to do after Handle.
 type Outcome struct {
 	Result
-	Ack     bool   // call Delivered once the Result was sent
 	Skipped string // why the input changed nothing: "duplicate", "flood"; "" when it was applied
-
-	// Earlier is the result of an earlier update that never reached the user, to send first: a reply is
-	// late rather than lost when the Bot API failed past its retries.
-	Earlier       *Result
-	EarlierUpdate int64
 }
 
 // Handle applies one input. On error nothing was applied and the caller should apologise.
@@ -95,12 +91,13 @@ func (e *Engine) try(ctx context.Context, in Input) (Outcome, error) {
 	}
 	if l.Applied {
 		// A redelivered update: repeat what it said if that may not have reached the user.
+		// Its replay record exists until the replies were known sent: a crash in between repeats them,
+		// at most once per crash.
 		out := Outcome{Skipped: "duplicate"}
 		if len(l.Result) > 0 {
 			if err := json.Unmarshal(l.Result, &out.Result); err != nil {
 				return Outcome{}, fmt.Errorf("decode recorded result of update %d: %w", in.UpdateID, err)
 			}
-			out.Ack = true
 		}
 		return out, nil
 	}
@@ -111,16 +108,20 @@ func (e *Engine) try(ctx context.Context, in Input) (Outcome, error) {
 		}
 		return out, nil
 	}
-	var earlier *Result
-	if l.Undelivered != nil {
-		earlier = new(Result)
-		if err := json.Unmarshal(l.Undelivered, earlier); err != nil {
-			earlier = nil // an unreadable old result is not worth failing the new input for
-		}
-	}
 	next, res, err := e.App.Step(ctx, l.Session, in)
 	if err != nil {
 		return Outcome{}, fmt.Errorf("step update %d of %d: %w", in.UpdateID, in.UserID, err)
+	}
+	if l.Undelivered != nil {
+		// Replies that could not be sent before go first: late, but not lost. They answered an older
+		// message, so they are sent anew rather than edited into the message of this update's button.
+		var earlier Result
+		if err := json.Unmarshal(l.Undelivered, &earlier); err == nil { // unreadable: not worth failing for
+			for i := range earlier.Replies {
+				earlier.Replies[i].Edit = false
+			}
+			res.Replies = append(earlier.Replies, res.Replies...)
+		}
 	}
 	raw, err := json.Marshal(res)
 	if err != nil {
@@ -133,17 +134,23 @@ func (e *Engine) try(ctx context.Context, in Input) (Outcome, error) {
 	if err != nil {
 		return Outcome{}, fmt.Errorf("commit update %d of %d: %w", in.UpdateID, in.UserID, err)
 	}
-	out := Outcome{Result: res, Ack: true}
-	if earlier != nil {
-		out.Earlier, out.EarlierUpdate = earlier, l.UndeliveredUpdate
-	}
-	return out, nil
+	return Outcome{Result: res}, nil
 }
 
-// Delivered notes that the outcome of in, earlier results included, reached the user.
-func (e *Engine) Delivered(ctx context.Context, in Input, out Outcome) error {
-	if out.Earlier != nil {
-		return e.Sessions.Delivered(ctx, in.UserID, in.UpdateID, out.EarlierUpdate)
+// Delivery names one update of one chat.
+type Delivery struct{ User, Update int64 }
+
+// Delivered notes that the replies of these inputs were sent: a redelivery of them repeats nothing.
+func (e *Engine) Delivered(ctx context.Context, ins ...Input) error {
+	ds := make([]Delivery, len(ins))
+	for i, in := range ins {
+		ds[i] = Delivery{User: in.UserID, Update: in.UpdateID}
 	}
-	return e.Sessions.Delivered(ctx, in.UserID, in.UpdateID)
+	return e.Sessions.Delivered(ctx, ds...)
+}
+
+// Undelivered notes that the replies of in, applied, could not be sent: the chat's next update sends
+// them first.
+func (e *Engine) Undelivered(ctx context.Context, in Input) error {
+	return e.Sessions.Undelivered(ctx, in.UserID, in.UpdateID)
 }

@@ -6,11 +6,14 @@
 // Every key starts with a prefix (default "ab:") so a shared Redis is safe. Keys used together in one
 // script or transaction share a hash tag, so everything runs on Redis Cluster.
 //
-//	ab:{u:<id>}:conv          hash  v (version), s (JSON flows.Conv)       expires ConvTTL after the last input
+//	ab:{u:<id>}:conv          hash  v (version), s (JSON flows.Conv), p (an update whose replies could
+//	                                not be sent)                            expires ConvTTL after the last input
 //	ab:{u:<id>}:profile       hash  name, province, regency, wave, lang,   never expires
 //	                                consent_at, created_at, active, referred_by
-//	ab:{u:<id>}:upd:<update>  string  the JSON result of an applied update until delivered, then "1";
-//	                                  expires MarkerTTL (Telegram keeps undelivered updates for 24 h)
+//	ab:{u:<id>}:upd:<update>  string  "1": the update was applied; expires MarkerTTL (Telegram keeps
+//	                                  undelivered updates for 24 h)
+//	ab:{u:<id>}:res:<update>  string  the update's JSON result, to repeat on a redelivery after a crash;
+//	                                  expires ReplayTTL
 //	ab:{u:<id>}:flood:<slot>  counter of inputs in one flood window       expires after two windows
 //	ab:{mt:<id>}:meetup       string  JSON flows.Meetup                     never expires
 //	ab:meetups                zset  meetup ids scored by end time (unix)   never expires

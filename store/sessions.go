@@ -19,6 +19,7 @@ import (
 const (
 	ConvTTL   = 7 * 24 * time.Hour // an abandoned conversation is forgotten after a week
 	MarkerTTL = 48 * time.Hour     // longer than Telegram keeps an update it could redeliver
+	ReplayTTL = time.Hour          // a redelivery after a crash comes within minutes
 )
 
 //go:embed commit.lua
@@ -30,19 +31,6 @@ var markInactiveScript = redis.NewScript(`
 if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'active', '0') return 1 end
 return 0`)
 
-// delivered is the marker value once an update's result reached the user.
-const delivered = "1"
-
-// deliveredScript marks updates delivered and clears the conversation's pending pointer if it names one
-// of them. KEYS: conv, markers...; ARGV: the markers' update ids.
-var deliveredScript = redis.NewScript(`
-for i = 2, #KEYS do redis.call('SET', KEYS[i], '1', 'XX', 'KEEPTTL') end
-local p = redis.call('HGET', KEYS[1], 'p')
-for _, u in ipairs(ARGV) do
-  if p == u then redis.call('HDEL', KEYS[1], 'p') end
-end
-return 1`)
-
 var _ flows.Sessions = (*Store)(nil)
 
 // Load reads a chat's session and de-duplication marker and counts the input for flood control, in one
@@ -52,22 +40,23 @@ func (s *Store) Load(ctx context.Context, user, update int64, now time.Time) (fl
 	pipe := s.rdb.Pipeline()
 	conv := pipe.HMGet(ctx, s.userKey(user, "conv"), "v", "s", "p")
 	prof := pipe.HGetAll(ctx, s.userKey(user, "profile"))
-	marker := pipe.Get(ctx, s.markerKey(user, update))
+	marker := pipe.Exists(ctx, s.markerKey(user, update))
+	replay := pipe.Get(ctx, s.replayKey(user, update))
 	flood := pipe.Incr(ctx, floodKey)
 	pipe.Expire(ctx, floodKey, 2*flows.FloodWindow)
 	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
 		return flows.Loaded{}, fmt.Errorf("load session of %d: %w", user, err)
 	}
-	for _, err := range []error{conv.Err(), prof.Err(), flood.Err()} {
+	for _, err := range []error{conv.Err(), prof.Err(), flood.Err(), marker.Err()} {
 		if err != nil { // the marker's redis.Nil can hide another command's failure in Exec's answer
 			return flows.Loaded{}, fmt.Errorf("load session of %d: %w", user, err)
 		}
 	}
 	var l flows.Loaded
-	if m, err := marker.Result(); err == nil {
+	if marker.Val() == 1 {
 		l.Applied = true
-		if m != delivered {
-			l.Result = []byte(m)
+		if r, err := replay.Result(); err == nil {
+			l.Result = []byte(r)
 		}
 	}
 	l.Recent = int(flood.Val())
@@ -92,12 +81,12 @@ func (s *Store) Load(ctx context.Context, user, update int64, now time.Time) (fl
 		// An earlier update's replies never reached the user (sending failed): hand them over too.
 		// Rare, so the extra round trip is taken only then.
 		if prev, err := strconv.ParseInt(p, 10, 64); err == nil && prev != update {
-			res, err := s.rdb.Get(ctx, s.markerKey(user, prev)).Result()
+			res, err := s.rdb.Get(ctx, s.replayKey(user, prev)).Result()
 			if err != nil && !errors.Is(err, redis.Nil) {
 				return flows.Loaded{}, fmt.Errorf("load undelivered update %d of %d: %w", prev, user, err)
 			}
-			if err == nil && res != delivered {
-				l.Undelivered, l.UndeliveredUpdate = []byte(res), prev
+			if err == nil {
+				l.Undelivered = []byte(res)
 			}
 		}
 	}
@@ -110,7 +99,7 @@ func (s *Store) Commit(ctx context.Context, c flows.Commit) error {
 	if err != nil {
 		return fmt.Errorf("encode conversation: %w", err)
 	}
-	args := []any{c.Version, conv, ConvTTL.Milliseconds(), MarkerTTL.Milliseconds(), c.Result, c.Update}
+	args := []any{c.Version, conv, ConvTTL.Milliseconds(), MarkerTTL.Milliseconds(), c.Result, ReplayTTL.Milliseconds()}
 	switch {
 	case c.Next.Profile == nil && c.Prev.Profile != nil:
 		args = append(args, "del")
@@ -120,7 +109,7 @@ func (s *Store) Commit(ctx context.Context, c flows.Commit) error {
 	default:
 		args = append(args, "keep")
 	}
-	keys := []string{s.userKey(c.User, "conv"), s.userKey(c.User, "profile"), s.markerKey(c.User, c.Update)}
+	keys := []string{s.userKey(c.User, "conv"), s.userKey(c.User, "profile"), s.markerKey(c.User, c.Update), s.replayKey(c.User, c.Update)}
 	res, err := commitScript.Run(ctx, s.rdb, keys, args...).Text()
 	if err != nil {
 		return fmt.Errorf("commit update %d of %d: %w", c.Update, c.User, err)
@@ -136,17 +125,25 @@ func (s *Store) Commit(ctx context.Context, c flows.Commit) error {
 	return fmt.Errorf("commit update %d of %d: unexpected answer %q", c.Update, c.User, res)
 }
 
-// Delivered replaces recorded results by plain markers; see flows.Sessions.
-func (s *Store) Delivered(ctx context.Context, user int64, updates ...int64) error {
-	keys := make([]string, 0, len(updates)+1)
-	args := make([]any, 0, len(updates))
-	keys = append(keys, s.userKey(user, "conv"))
-	for _, u := range updates {
-		keys = append(keys, s.markerKey(user, u))
-		args = append(args, u)
+// Delivered drops the replay records of updates whose replies were sent, in one round trip.
+func (s *Store) Delivered(ctx context.Context, ds ...flows.Delivery) error {
+	if len(ds) == 0 {
+		return nil
 	}
-	if err := deliveredScript.Run(ctx, s.rdb, keys, args...).Err(); err != nil {
-		return fmt.Errorf("mark updates %v of %d delivered: %w", updates, user, err)
+	pipe := s.rdb.Pipeline()
+	for _, d := range ds {
+		pipe.Unlink(ctx, s.replayKey(d.User, d.Update))
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return fmt.Errorf("drop %d replay records: %w", len(ds), err)
+	}
+	return nil
+}
+
+// Undelivered notes that an applied update's replies could not be sent; see flows.Sessions.
+func (s *Store) Undelivered(ctx context.Context, user, update int64) error {
+	if err := s.rdb.HSet(ctx, s.userKey(user, "conv"), "p", update).Err(); err != nil {
+		return fmt.Errorf("note update %d of %d undelivered: %w", update, user, err)
 	}
 	return nil
 }
@@ -173,6 +170,10 @@ func (s *Store) Profile(ctx context.Context, user int64) (*flows.Profile, error)
 
 func (s *Store) markerKey(user, update int64) string {
 	return s.userKey(user, "upd:"+strconv.FormatInt(update, 10))
+}
+
+func (s *Store) replayKey(user, update int64) string {
+	return s.userKey(user, "res:"+strconv.FormatInt(update, 10))
 }
 
 func sameProfile(a, b flows.Profile) bool {

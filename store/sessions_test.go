@@ -53,7 +53,7 @@ func TestCommitAndLoad(t *testing.T) {
 		t.Errorf("version %d applied %v, want 1 false", l.Version, l.Applied)
 	}
 
-	// The same update again: applied, its result still recorded until delivered.
+	// The same update again: applied, with its result to repeat.
 	l, _ = s.Load(ctx, 7, 1, now)
 	if !l.Applied || string(l.Result) != `{"l":"id"}` {
 		t.Fatalf("redelivered update: applied %v result %q", l.Applied, l.Result)
@@ -61,21 +61,28 @@ func TestCommitAndLoad(t *testing.T) {
 	if err := s.Commit(ctx, flows.Commit{User: 7, Update: 1, Version: 1, Next: next}); !errors.Is(err, flows.ErrApplied) {
 		t.Errorf("second commit of update 1 = %v, want ErrApplied", err)
 	}
-	if err := s.Delivered(ctx, 7, 1); err != nil {
+	// Replies that could not be sent come back with the next update's load, until it is committed.
+	if err := s.Undelivered(ctx, 7, 1); err != nil {
 		t.Fatal(err)
 	}
-	l, _ = s.Load(ctx, 7, 1, now)
-	if !l.Applied || l.Result != nil {
-		t.Errorf("after Delivered: applied %v result %q", l.Applied, l.Result)
+	l, _ = s.Load(ctx, 7, 2, now)
+	if string(l.Undelivered) != `{"l":"id"}` {
+		t.Fatalf("undelivered = %q", l.Undelivered)
+	}
+	if err := s.Commit(ctx, flows.Commit{User: 7, Update: 2, Version: 1, Prev: next, Next: next}); err != nil {
+		t.Fatal(err)
+	}
+	if l, _ = s.Load(ctx, 7, 5, now); l.Undelivered != nil {
+		t.Fatalf("undelivered after the next commit = %q", l.Undelivered)
 	}
 
 	// A stale version is refused.
-	if err := s.Commit(ctx, flows.Commit{User: 7, Update: 3, Version: 0, Next: next}); !errors.Is(err, flows.ErrConflict) {
+	if err := s.Commit(ctx, flows.Commit{User: 7, Update: 3, Version: 1, Next: next}); !errors.Is(err, flows.ErrConflict) {
 		t.Errorf("commit at old version = %v, want ErrConflict", err)
 	}
 
 	// Deleting the profile.
-	if err := s.Commit(ctx, flows.Commit{User: 7, Update: 4, Version: 1, Prev: next, Next: flows.Session{}}); err != nil {
+	if err := s.Commit(ctx, flows.Commit{User: 7, Update: 4, Version: 2, Prev: next, Next: flows.Session{}}); err != nil {
 		t.Fatal(err)
 	}
 	if p, err := s.Profile(ctx, 7); err != nil || p != nil {

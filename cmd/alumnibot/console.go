@@ -130,17 +130,8 @@ func (c *chat) say(ctx context.Context, line string) error {
 	if out.Notice.ID != "" || out.Notice.Raw != "" {
 		fmt.Fprintf(c.out, "  (%s)\n", c.cat.Render(out.Lang, out.Notice))
 	}
-	if out.Earlier != nil {
-		for _, r := range out.Earlier.Replies {
-			r.Edit = false
-			c.print(out.Earlier.Lang, r)
-		}
-	}
 	for _, r := range out.Replies {
 		c.print(out.Lang, r)
-	}
-	if out.Ack {
-		return c.engine.Delivered(ctx, in, out)
 	}
 	return nil
 }
