@@ -130,8 +130,13 @@ func (c *chat) say(ctx context.Context, line string) error {
 	if out.Notice.ID != "" || out.Notice.Raw != "" {
 		fmt.Fprintf(c.out, "  (%s)\n", c.cat.Render(out.Lang, out.Notice))
 	}
+	hasButtons := false
 	for _, r := range out.Replies {
 		c.print(out.Lang, r)
+		hasButtons = hasButtons || len(r.Buttons) > 0
+	}
+	if !hasButtons && len(out.Replies) > 0 {
+		c.buttons = nil // the bot now waits for a typed answer: numbers are answers, not button presses
 	}
 	return nil
 }
@@ -148,9 +153,6 @@ func (c *chat) print(lang locales.Lang, r flows.Reply) {
 		fmt.Fprintln(c.out, "🤖 "+l)
 	}
 	if len(r.Buttons) == 0 {
-		if !r.Edit {
-			c.buttons = nil // numbers typed now are answers, not button presses
-		}
 		return
 	}
 	c.buttons, c.btnMsg = c.buttons[:0], id
