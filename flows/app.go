@@ -16,6 +16,8 @@ type App struct {
 	Atlas       *area.Atlas
 	Meetups     Meetups // nil: the meetup commands answer as unknown
 	BotUsername string  // for share links; "" leaves them out
+	Roles       Roles   // granted organizer roles; nil: only super-admins organize
+	SuperAdmins map[int64]bool
 }
 
 // Conversation names, kept short: they travel in callback data.
@@ -91,6 +93,10 @@ func (t *turn) command() {
 		}
 		return
 	}
+	if isOrganizerCommand(t.in.Command) { // organizers need no alumnus profile
+		t.organizerCommand()
+		return
+	}
 	if !t.onboarded() {
 		t.say(locales.Msg("onboard.finish_first"))
 		t.resumeOnboarding()
@@ -127,6 +133,11 @@ func (t *turn) start() {
 	payload := t.in.Payload
 	if !payloadRE.MatchString(payload) {
 		payload = ""
+	}
+	if token, ok := strings.CutPrefix(payload, "ci_"); ok {
+		// An organizer scanned a ticket's QR code; their phone opened this link.
+		t.checkinScan(token)
+		return
 	}
 	if t.onboarded() {
 		t.s.Conv.restart("", "")

@@ -46,13 +46,44 @@ type Reply struct {
 	Text    locales.Text `json:"t"`
 	Buttons [][]Button   `json:"b,omitempty"`
 	Edit    bool         `json:"e,omitempty"` // replace the message the button was pressed on
+	File    *Attachment  `json:"f,omitempty"` // send a file (or photo) with Text as its caption
 }
+
+// Attachment names a file for the transport to make and send: flows decide what is sent (after every
+// check), the transport renders the bytes, so replies stay small enough to keep for a replay.
+type Attachment struct {
+	Kind    AttachmentKind `json:"k"`
+	Meetup  string         `json:"m,omitempty"`
+	Alumnus int64          `json:"a,omitempty"` // whose ticket
+	Code    string         `json:"c,omitempty"` // the ticket's check-in code
+}
+
+// AttachmentKind is what an Attachment is.
+type AttachmentKind string
+
+// Attachment kinds.
+const (
+	FileCalendar AttachmentKind = "ics" // the meetup's .ics file
+	FileTicketQR AttachmentKind = "qr"  // a photo of the QR code of an alumnus's check-in link
+)
 
 // Result is what the bot does in answer to one Input.
 type Result struct {
 	Lang    locales.Lang `json:"l"`
 	Replies []Reply      `json:"r,omitempty"`
 	Notice  locales.Text `json:"n,omitempty"` // shown briefly on the pressed button (answerCallbackQuery)
+}
+
+// Role is what a user may do beyond being an alumnus. It is looked up on every update.
+type Role struct {
+	Organizer bool   // may use the organizer commands
+	Super     bool   // a super-admin from ADMIN_IDS: may also grant and revoke the organizer role
+	Province  string // "" for every province; else the only province they organize
+}
+
+// Covers says whether the role may act on a meetup of a province.
+func (r Role) Covers(province string) bool {
+	return r.Super || r.Organizer && (r.Province == "" || r.Province == province)
 }
 
 // Profile is what an alumnus told us about themselves.

@@ -86,3 +86,20 @@ const (
 	NoticeOffer   NoticeKind = "offer"
 	NoticeExpired NoticeKind = "expired"
 )
+
+// CheckIn is the answer to a check-in.
+type CheckIn struct {
+	Status  CheckInStatus
+	Alumnus int64
+	At      time.Time // when they were checked in (now, or earlier for CheckInAlready)
+}
+
+// CheckInStatus is how a check-in went.
+type CheckInStatus string
+
+// Check-in statuses.
+const (
+	CheckInOK      CheckInStatus = "ok"
+	CheckInAlready CheckInStatus = "already" // the code was used before
+	CheckInUnknown CheckInStatus = "unknown" // no such code at this meetup, or its RSVP was cancelled
+)

@@ -26,6 +26,10 @@ const pageSize = 10 // area buttons per page: 5 rows of 2 fit a phone screen
 // prompt asks the current step's question again, with fresh buttons.
 func (t *turn) prompt() {
 	c := &t.s.Conv
+	if isOrganizerFlow(c.Flow) {
+		t.organizerPrompt()
+		return
+	}
 	switch c.Step {
 	case stepName:
 		if b := t.nameButton(); b != nil {
@@ -92,6 +96,10 @@ func (t *turn) goTo(step string) {
 // text handles a typed answer to the current step.
 func (t *turn) text(s string) {
 	c := &t.s.Conv
+	if isOrganizerFlow(c.Flow) {
+		t.organizerText(s)
+		return
+	}
 	switch c.Step {
 	case stepName:
 		name := cleanName(s)
@@ -135,6 +143,10 @@ func (t *turn) text(s string) {
 // tap handles a button of the current prompt.
 func (t *turn) tap(b tap) {
 	c := &t.s.Conv
+	if isOrganizerFlow(c.Flow) {
+		t.organizerTap(b)
+		return
+	}
 	switch {
 	case c.Step == stepName && b.action == "tg" && validName(c.Data["tg"]):
 		t.setName(c.Data["tg"])

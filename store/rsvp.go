@@ -6,6 +6,7 @@ import (
 	_ "embed"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -24,6 +25,7 @@ import (
 //	ab:{mt:<id>}:codes     hash    check-in code -> alumnus (codes are unique per meetup)
 //	ab:{mt:<id>}:stats     hash    counters: reserved, waitlisted, cancelled, claimed, expired
 //	ab:{mt:<id>}:outbox    list    notices to send: "offer:<alumnus>:<expiry>", "expired:<alumnus>"
+//	ab:{mt:<id>}:checkins  hash    alumnus -> check-in time (unix s)
 //	ab:outbox              set     meetups whose outbox may hold notices
 //
 // None of them expires: they are promises made to alumni.
@@ -34,7 +36,7 @@ var rsvpScript = redis.NewScript(rsvpLua)
 
 func (s *Store) rsvpKeys(meetup string) []string {
 	tag := s.prefix + "{mt:" + meetup + "}:"
-	return []string{tag + "info", tag + "going", tag + "offers", tag + "waitlist", tag + "seq", tag + "tickets", tag + "codes", tag + "stats", tag + "outbox"}
+	return []string{tag + "info", tag + "going", tag + "offers", tag + "waitlist", tag + "seq", tag + "tickets", tag + "codes", tag + "stats", tag + "outbox", tag + "checkins"}
 }
 
 // codeAlphabet leaves out 0/O, 1/I/L so a code read aloud or off a phone is not misread.
@@ -161,4 +163,24 @@ func parseIDs(vs []string) ([]int64, error) {
 		out = append(out, id)
 	}
 	return out, nil
+}
+
+// CheckIn records that the holder of a check-in code came. With alumnus 0 the code alone decides (an
+// organizer typed it); otherwise the code must be that alumnus's (a scanned, signed ticket).
+func (s *Store) CheckIn(ctx context.Context, meetup string, alumnus int64, code string, now time.Time) (flows.CheckIn, error) {
+	who := "-"
+	if alumnus != 0 {
+		who = strconv.FormatInt(alumnus, 10)
+	}
+	res, err := rsvpScript.Run(ctx, s.rdb, s.rsvpKeys(meetup), "checkin", who, strings.ToUpper(code), now.Unix()).StringSlice()
+	if err != nil {
+		return flows.CheckIn{}, fmt.Errorf("check in %s at %s: %w", code, meetup, err)
+	}
+	ci := flows.CheckIn{Status: flows.CheckInStatus(res[0])}
+	if len(res) == 3 {
+		ci.Alumnus, _ = strconv.ParseInt(res[1], 10, 64)
+		sec, _ := strconv.ParseInt(res[2], 10, 64)
+		ci.At = time.Unix(sec, 0)
+	}
+	return ci, nil
 }

@@ -1,5 +1,5 @@
 -- RSVP scripts of one meetup. All keys share the meetup's hash tag.
--- KEYS: 1 info, 2 going, 3 offers, 4 waitlist, 5 seq, 6 tickets, 7 codes, 8 stats, 9 outbox
+-- KEYS: 1 info, 2 going, 3 offers, 4 waitlist, 5 seq, 6 tickets, 7 codes, 8 stats, 9 outbox, 10 checkins
 -- info: hash capacity, status, end (unix s). going: set of confirmed alumni. offers: zset alumnus ->
 -- offer expiry (unix s), each holding a seat. waitlist: zset alumnus -> arrival number. tickets: hash
 -- alumnus -> code. codes: hash code -> alumnus. stats: hash of counters (cancelled, expired, ...).
@@ -109,6 +109,17 @@ elseif op == 'expire' then
   res[#res + 1] = '|'
   for _, o in ipairs(offer(ARGV[4])) do res[#res + 1] = o end
   return res
+
+elseif op == 'checkin' then
+  -- ARGV: op, alumnus ('-' to find them by code), code, now. Returns {status, alumnus, time}.
+  local who = redis.call('HGET', KEYS[7], ARGV[3])
+  if not who or (a ~= '-' and who ~= a) then return {'unknown'} end
+  if redis.call('SISMEMBER', KEYS[2], who) == 0 then return {'unknown'} end
+  if redis.call('HSETNX', KEYS[10], who, ARGV[4]) == 0 then
+    return {'already', who, redis.call('HGET', KEYS[10], who)}
+  end
+  redis.call('HINCRBY', KEYS[8], 'checkins', 1)
+  return {'ok', who, ARGV[4]}
 
 elseif op == 'state' then
   return state(a) or {'none'}

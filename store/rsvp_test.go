@@ -153,3 +153,34 @@ func TestRSVPClosedAndUnknown(t *testing.T) {
 		t.Errorf("cancelled meetup: %+v", st)
 	}
 }
+
+func TestCheckIn(t *testing.T) {
+	ctx := context.Background()
+	s := newStore(t)
+	saveMeetup(t, s, "jambi", 10)
+	seat, err := s.Reserve(ctx, "jambi", 7, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ci, _ := s.CheckIn(ctx, "jambi", 8, seat.Code, now); ci.Status != flows.CheckInUnknown {
+		t.Fatalf("someone else's code with a signed ticket: %+v", ci)
+	}
+	ci, err := s.CheckIn(ctx, "jambi", 0, strings.ToLower(seat.Code), now)
+	if err != nil || ci.Status != flows.CheckInOK || ci.Alumnus != 7 {
+		t.Fatalf("check in = %+v, %v", ci, err)
+	}
+	if ci, _ := s.CheckIn(ctx, "jambi", 7, seat.Code, now.Add(time.Hour)); ci.Status != flows.CheckInAlready || !ci.At.Equal(now) {
+		t.Fatalf("second check in = %+v", ci)
+	}
+	if ci, _ := s.CheckIn(ctx, "jambi", 0, "ZZZZZZ", now); ci.Status != flows.CheckInUnknown {
+		t.Fatalf("unknown code = %+v", ci)
+	}
+	// A cancelled RSVP's code no longer checks anyone in.
+	seat2, _ := s.Reserve(ctx, "jambi", 9, now)
+	if _, _, err := s.CancelRSVP(ctx, "jambi", 9, now); err != nil {
+		t.Fatal(err)
+	}
+	if ci, _ := s.CheckIn(ctx, "jambi", 0, seat2.Code, now); ci.Status != flows.CheckInUnknown {
+		t.Fatalf("cancelled code = %+v", ci)
+	}
+}

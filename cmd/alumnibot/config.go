@@ -19,6 +19,7 @@ type config struct {
 	HTTPAddr      string     // HTTP_ADDR
 	Workers       int        // WORKERS
 	EventsFile    string     // EVENTS_FILE
+	AdminIDs      []int64    // ADMIN_IDS
 	LogLevel      slog.Level // LOG_LEVEL
 }
 
@@ -56,6 +57,13 @@ func loadConfig(getenv func(string) string) (config, error) {
 		if len(c.WebhookSecret) < 16 || strings.Trim(c.WebhookSecret, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") != "" {
 			return c, fmt.Errorf("WEBHOOK_SECRET must be 16–256 characters of A-Z a-z 0-9 _ - when WEBHOOK_URL is set")
 		}
+	}
+	for _, f := range strings.FieldsFunc(getenv("ADMIN_IDS"), func(r rune) bool { return r == ',' || r == ' ' }) {
+		id, err := strconv.ParseInt(f, 10, 64)
+		if err != nil || id <= 0 {
+			return c, fmt.Errorf("ADMIN_IDS must be Telegram user ids separated by commas, got %q", f)
+		}
+		c.AdminIDs = append(c.AdminIDs, id)
 	}
 	if v := getenv("WORKERS"); v != "" {
 		n, err := strconv.Atoi(v)

@@ -38,7 +38,11 @@ func console(ctx context.Context, opts consoleOptions, stdin io.Reader, stdout i
 	rdb := redis.NewClient(&redis.Options{Addr: mr.Addr()})
 	defer rdb.Close()
 	st := store.New(rdb, "")
-	engine, cat, err := newApp(st)
+	var admins []int64
+	if opts.Admin {
+		admins = append(admins, consoleUser)
+	}
+	engine, cat, err := newApp(st, admins)
 	if err != nil {
 		return err
 	}

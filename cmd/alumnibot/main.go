@@ -69,7 +69,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 }
 
 // newApp builds the conversation engine over a store.
-func newApp(st *store.Store) (*flows.Engine, *locales.Catalog, error) {
+func newApp(st *store.Store, admins []int64) (*flows.Engine, *locales.Catalog, error) {
 	atlas, err := area.Load()
 	if err != nil {
 		return nil, nil, err
@@ -78,7 +78,12 @@ func newApp(st *store.Store) (*flows.Engine, *locales.Catalog, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	return &flows.Engine{App: &flows.App{Atlas: atlas, Meetups: st}, Sessions: st}, cat, nil
+	super := map[int64]bool{}
+	for _, id := range admins {
+		super[id] = true
+	}
+	app := &flows.App{Atlas: atlas, Meetups: st, Roles: st, SuperAdmins: super}
+	return &flows.Engine{App: app, Sessions: st}, cat, nil
 }
 
 // loadMeetups upserts the meetups of an EVENTS_FILE.
@@ -118,7 +123,7 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 		// Not fatal: the bot apologises while Redis is away and /healthz says so.
 		log.Warn("redis unreachable at start", "err", err)
 	}
-	engine, cat, err := newApp(st)
+	engine, cat, err := newApp(st, cfg.AdminIDs)
 	if err != nil {
 		return err
 	}

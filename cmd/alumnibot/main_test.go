@@ -67,6 +67,7 @@ func TestBadConfigNamesTheVariable(t *testing.T) {
 		{with("WEBHOOK_URL", "https://bot.example.org/hook"), "WEBHOOK_SECRET"},
 		{with("WORKERS", "lots"), "WORKERS"},
 		{with("LOG_LEVEL", "loud"), "LOG_LEVEL"},
+		{with("ADMIN_IDS", "123,abc"), "ADMIN_IDS"},
 	} {
 		_, err := loadConfig(env(tc.env))
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
