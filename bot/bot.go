@@ -15,6 +15,7 @@ import (
 	"github.com/go-telegram/bot/models"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/alumnibot/alumnibot/attach"
 	"github.com/alumnibot/alumnibot/flows"
 	"github.com/alumnibot/alumnibot/locales"
 )
@@ -24,6 +25,11 @@ type Engine interface {
 	Handle(ctx context.Context, in flows.Input) (flows.Outcome, error)
 	Undelivered(ctx context.Context, in flows.Input) error
 	Delivered(ctx context.Context, ins ...flows.Input) error
+}
+
+// Files renders the files replies carry; attach.Renderer is the real one.
+type Files interface {
+	Render(ctx context.Context, a flows.Attachment, lang locales.Lang) (attach.File, error)
 }
 
 // Users is what the transport records about users on its own.
@@ -43,6 +49,7 @@ type Config struct {
 	PollTimeout   time.Duration
 	Engine        Engine
 	Users         Users
+	Files         Files // nil: replies with files are sent as text only
 	Catalog       *locales.Catalog
 	Registry      *prometheus.Registry // nil: metrics are kept but not served
 	Log           *slog.Logger

@@ -33,12 +33,14 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/alumnibot/alumnibot/area"
+	"github.com/alumnibot/alumnibot/attach"
 	"github.com/alumnibot/alumnibot/bot"
 	"github.com/alumnibot/alumnibot/bot/bottest"
 	"github.com/alumnibot/alumnibot/flows"
 	"github.com/alumnibot/alumnibot/internal/redistest"
 	"github.com/alumnibot/alumnibot/locales"
 	"github.com/alumnibot/alumnibot/store"
+	"github.com/alumnibot/alumnibot/ticket"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden transcripts in testdata/ instead of comparing with them")
@@ -90,6 +92,7 @@ type e2eBot struct {
 	API     *bottest.Server
 	Redis   *redistest.Server
 	Store   *store.Store
+	App     *flows.App // the flows' wiring: tests may set SuperAdmins before traffic
 	Bot     *bot.Bot
 	Metrics *prometheus.Registry
 	Catalog *locales.Catalog
@@ -139,7 +142,8 @@ func (e2eHarness) Start(t *testing.T, opts ...e2eOption) *e2eBot {
 		t.Fatal(err)
 	}
 	cat := locales.MustLoad()
-	var engine bot.Engine = &flows.Engine{App: &flows.App{Atlas: atlas, Meetups: st}, Sessions: st}
+	app := &flows.App{Atlas: atlas, Meetups: st, Roles: st, SuperAdmins: map[int64]bool{}, BotUsername: bottest.BotUsername}
+	var engine bot.Engine = &flows.Engine{App: app, Sessions: st}
 	if cfg.wrap != nil {
 		engine = cfg.wrap(engine)
 	}
@@ -147,7 +151,12 @@ func (e2eHarness) Start(t *testing.T, opts ...e2eOption) *e2eBot {
 	now := func() time.Time {
 		return e2eBotClockStart.Add(time.Duration(ticks.Add(1)-1) * cfg.clockStep)
 	}
-	c := &e2eBot{t: t, API: api, Redis: rs, Store: st, Metrics: prometheus.NewRegistry(), Catalog: cat, secret: cfg.secret}
+	c := &e2eBot{t: t, API: api, Redis: rs, Store: st, App: app, Metrics: prometheus.NewRegistry(), Catalog: cat, secret: cfg.secret}
+	signer, err := ticket.NewSigner([]byte("e2e check-in secret, 32 bytes long!"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := &attach.Renderer{Meetups: st, Atlas: atlas, Signer: signer, BotUsername: func() string { return app.BotUsername }}
 	bc := bot.Config{
 		Token:       api.Token,
 		APIURL:      api.URL,
@@ -156,6 +165,7 @@ func (e2eHarness) Start(t *testing.T, opts ...e2eOption) *e2eBot {
 		PollTimeout: time.Second, // getUpdates counts whole seconds; zero would mean the 50 s default
 		Engine:      engine,
 		Users:       st,
+		Files:       files,
 		Catalog:     cat,
 		Registry:    c.Metrics,
 		Log:         slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn})),

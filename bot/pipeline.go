@@ -1,8 +1,10 @@
 package bot
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"hash/maphash"
 	"runtime/debug"
 	"time"
@@ -10,6 +12,7 @@ import (
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"github.com/alumnibot/alumnibot/attach"
 	"github.com/alumnibot/alumnibot/flows"
 	"github.com/alumnibot/alumnibot/locales"
 )
@@ -146,6 +149,13 @@ func (b *Bot) deliver(ctx context.Context, ib inbound, res flows.Result) error {
 func (b *Bot) reply(ctx context.Context, ib inbound, lang locales.Lang, r flows.Reply) error {
 	text := b.cfg.Catalog.Render(lang, r.Text)
 	markup := b.keyboard(lang, r.Buttons)
+	if r.File != nil && b.cfg.Files != nil {
+		f, err := b.cfg.Files.Render(ctx, *r.File, lang)
+		if err != nil {
+			return fmt.Errorf("render %s: %w", r.File.Kind, err)
+		}
+		return b.sendFile(ctx, ib.chat, f, text, markup)
+	}
 	if r.Edit && ib.in.MessageID != 0 {
 		err := b.send.do(ctx, "editMessageText", func(ctx context.Context) error {
 			_, err := b.api.EditMessageText(ctx, &tg.EditMessageTextParams{
@@ -164,6 +174,30 @@ func (b *Bot) reply(ctx context.Context, ib inbound, lang locales.Lang, r flows.
 			p.ReplyMarkup = markup
 		}
 		_, err := b.api.SendMessage(ctx, p)
+		return err
+	})
+}
+
+// sendFile sends a photo or a document with text as its caption. Each attempt reads the bytes anew.
+func (b *Bot) sendFile(ctx context.Context, chat int64, f attach.File, caption string, markup models.ReplyMarkup) error {
+	if f.Photo {
+		return b.send.do(ctx, "sendPhoto", func(ctx context.Context) error {
+			p := &tg.SendPhotoParams{ChatID: chat, Caption: caption,
+				Photo: &models.InputFileUpload{Filename: f.Name, Data: bytes.NewReader(f.Data)}}
+			if markup != nil {
+				p.ReplyMarkup = markup
+			}
+			_, err := b.api.SendPhoto(ctx, p)
+			return err
+		})
+	}
+	return b.send.do(ctx, "sendDocument", func(ctx context.Context) error {
+		p := &tg.SendDocumentParams{ChatID: chat, Caption: caption,
+			Document: &models.InputFileUpload{Filename: f.Name, Data: bytes.NewReader(f.Data)}}
+		if markup != nil {
+			p.ReplyMarkup = markup
+		}
+		_, err := b.api.SendDocument(ctx, p)
 		return err
 	})
 }

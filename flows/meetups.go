@@ -238,6 +238,9 @@ func (t *turn) detailReply(m *Meetup) (Reply, bool) {
 		}
 	}
 	var row []Button
+	if m.Status != MeetupCancelled {
+		row = append(row, c.button(locales.Msg("btn.calendar"), "ics"))
+	}
 	if t.app.BotUsername != "" && open {
 		row = append(row, Button{Text: locales.Msg("btn.share"), URL: ShareLink(t.app.BotUsername, m.ID)})
 	}
@@ -290,6 +293,8 @@ func (t *turn) meetupTap(b tap) {
 		t.res.Replies = append(t.res.Replies, r)
 	case c.Step == stepDetail && b.action == "list":
 		t.showList(0)
+	case c.Step == stepDetail && b.action == "ics":
+		t.res.Replies = append(t.res.Replies, Reply{Text: locales.Msg("event.calendar_caption"), File: &Attachment{Kind: FileCalendar, Meetup: c.Data["mt"]}})
 	case c.Step == stepDetail && b.action == "rsvp":
 		t.rsvp(c.Data["mt"])
 	case c.Step == stepDetail && b.action == "claim":
@@ -361,7 +366,12 @@ func (t *turn) seatAnswer(m *Meetup, seat Seat, onPage bool) {
 	when := locales.FormatDateTime(m.Start.In(prov.Zone), t.res.Lang, prov.ZoneName)
 	switch seat.Status {
 	case SeatConfirmed:
-		t.say(locales.Msg("event.confirmed", "Title", m.Title, "When", when, "Venue", m.Venue.Name, "Code", seat.Code))
+		// The ticket: its QR code (what an organizer scans at the door) with the confirmation as caption,
+		// then the calendar file.
+		t.res.Replies = append(t.res.Replies,
+			Reply{Text: locales.Msg("event.confirmed", "Title", m.Title, "When", when, "Venue", m.Venue.Name, "Code", seat.Code),
+				File: &Attachment{Kind: FileTicketQR, Meetup: m.ID, Alumnus: t.in.UserID, Code: seat.Code}},
+			Reply{Text: locales.Msg("event.calendar_caption"), File: &Attachment{Kind: FileCalendar, Meetup: m.ID}})
 	case SeatWaitlisted:
 		t.say(locales.Msg("event.waitlisted", "Position", seat.Position))
 	case SeatOffered:
@@ -457,4 +467,12 @@ func (t *turn) myMeetups(forCancel bool) {
 		kb = append(kb, []Button{c.button(locales.Raw(h.m.Title), action, h.m.ID)})
 	}
 	t.say(locales.Lines(lines...), kb...)
+	for _, h := range mine {
+		if h.seat.Status == SeatConfirmed && !forCancel {
+			t.res.Replies = append(t.res.Replies, Reply{
+				Text: locales.Msg("event.ticket_qr", "Title", h.m.Title, "Code", h.seat.Code),
+				File: &Attachment{Kind: FileTicketQR, Meetup: h.m.ID, Alumnus: t.in.UserID, Code: h.seat.Code},
+			})
+		}
+	}
 }

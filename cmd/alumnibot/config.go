@@ -1,11 +1,15 @@
 package main
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
 	"fmt"
 	"log/slog"
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/alumnibot/alumnibot/ticket"
 )
 
 // config is everything `serve` reads from the environment. The README's table lists the same names.
@@ -20,6 +24,7 @@ type config struct {
 	Workers       int        // WORKERS
 	EventsFile    string     // EVENTS_FILE
 	AdminIDs      []int64    // ADMIN_IDS
+	CheckinSecret []byte     // CHECKIN_SECRET, else derived from the bot token
 	LogLevel      slog.Level // LOG_LEVEL
 }
 
@@ -64,6 +69,17 @@ func loadConfig(getenv func(string) string) (config, error) {
 			return c, fmt.Errorf("ADMIN_IDS must be Telegram user ids separated by commas, got %q", f)
 		}
 		c.AdminIDs = append(c.AdminIDs, id)
+	}
+	if v := getenv("CHECKIN_SECRET"); v != "" {
+		if len(v) < ticket.MinSecretLen {
+			return c, fmt.Errorf("CHECKIN_SECRET must be at least %d characters", ticket.MinSecretLen)
+		}
+		c.CheckinSecret = []byte(v)
+	} else {
+		// Every replica derives the same secret; a new bot token voids the tickets handed out.
+		h := hmac.New(sha256.New, []byte(c.Token))
+		h.Write([]byte("alumnibot check-in"))
+		c.CheckinSecret = h.Sum(nil)
 	}
 	if v := getenv("WORKERS"); v != "" {
 		n, err := strconv.Atoi(v)

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"crypto/rand"
 	"fmt"
 	"io"
 	"os"
@@ -13,10 +14,12 @@ import (
 	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/alumnibot/alumnibot/attach"
 	"github.com/alumnibot/alumnibot/flows"
 	"github.com/alumnibot/alumnibot/locales"
 	"github.com/alumnibot/alumnibot/meetupfile"
 	"github.com/alumnibot/alumnibot/store"
+	"github.com/alumnibot/alumnibot/ticket"
 )
 
 type consoleOptions struct {
@@ -55,7 +58,16 @@ func console(ctx context.Context, opts consoleOptions, stdin io.Reader, stdout i
 			return err
 		}
 	}
-	c := &chat{engine: engine, cat: cat, out: stdout, echo: !isTerminal(stdin), opts: opts}
+	secret := make([]byte, 32)
+	_, _ = rand.Read(secret)
+	signer, err := ticket.NewSigner(secret)
+	if err != nil {
+		return err
+	}
+	engine.App.BotUsername = "alumnibot_console_bot"
+	files := &attach.Renderer{Meetups: st, Atlas: engine.App.Atlas, Signer: signer,
+		BotUsername: func() string { return engine.App.BotUsername }}
+	c := &chat{engine: engine, cat: cat, out: stdout, echo: !isTerminal(stdin), opts: opts, files: files, ctx: ctx}
 	lang := locales.LangFromCode(opts.LangCode)
 	fmt.Fprintln(stdout, cat.Render(lang, locales.Msg("console.banner")))
 	fmt.Fprintln(stdout, cat.Render(lang, locales.Msg("console.demo")))
@@ -105,6 +117,8 @@ type chat struct {
 	lastMsg int
 	buttons []flows.Button // the buttons on screen, numbered from 1
 	btnMsg  int            // the message they belong to
+	files   *attach.Renderer
+	ctx     context.Context
 }
 
 func (c *chat) say(ctx context.Context, line string) error {
@@ -153,6 +167,12 @@ func (c *chat) print(lang locales.Lang, r flows.Reply) {
 		c.lastMsg = id
 	}
 	fmt.Fprintln(c.out)
+	if r.File != nil {
+		// The terminal cannot show a photo or a file: name it, so the conversation reads the same.
+		if f, err := c.files.Render(c.ctx, *r.File, lang); err == nil {
+			fmt.Fprintf(c.out, "🤖 📎 %s (%d bytes)\n", f.Name, len(f.Data))
+		}
+	}
 	for _, l := range strings.Split(c.cat.Render(lang, r.Text), "\n") {
 		fmt.Fprintln(c.out, "🤖 "+l)
 	}

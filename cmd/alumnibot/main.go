@@ -20,12 +20,14 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/alumnibot/alumnibot/area"
+	"github.com/alumnibot/alumnibot/attach"
 	"github.com/alumnibot/alumnibot/bot"
 	"github.com/alumnibot/alumnibot/flows"
 	"github.com/alumnibot/alumnibot/locales"
 	"github.com/alumnibot/alumnibot/meetupfile"
 	"github.com/alumnibot/alumnibot/schedule"
 	"github.com/alumnibot/alumnibot/store"
+	"github.com/alumnibot/alumnibot/ticket"
 )
 
 func main() {
@@ -134,11 +136,17 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 		}
 		log.Info("meetups loaded", "file", cfg.EventsFile, "count", n)
 	}
+	signer, err := ticket.NewSigner(cfg.CheckinSecret)
+	if err != nil {
+		return fmt.Errorf("CHECKIN_SECRET: %w", err)
+	}
+	files := &attach.Renderer{Meetups: st, Atlas: engine.App.Atlas, Signer: signer,
+		BotUsername: func() string { return engine.App.BotUsername }}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	b, err := bot.New(bot.Config{
 		Token: cfg.Token, APIURL: cfg.APIURL, WebhookURL: cfg.WebhookURL, WebhookSecret: cfg.WebhookSecret,
-		HTTPAddr: cfg.HTTPAddr, Workers: cfg.Workers, Engine: engine, Users: st, Catalog: cat,
+		HTTPAddr: cfg.HTTPAddr, Workers: cfg.Workers, Engine: engine, Users: st, Files: files, Catalog: cat,
 		Registry: reg, Log: log,
 		OnConnect: func(username string) { engine.App.BotUsername = username },
 	})
