@@ -44,6 +44,8 @@ func (r *Renderer) Render(ctx context.Context, a flows.Attachment, lang locales.
 		return r.calendar(ctx, a.Meetup)
 	case flows.FileTicketQR:
 		return r.qr(a)
+	case flows.FileParticipantsCSV:
+		return r.participantsFile(ctx, a.Meetup, lang)
 	}
 	return File{}, fmt.Errorf("attachment kind %q: unknown", a.Kind)
 }

@@ -58,9 +58,9 @@ type benchSetup struct {
 	counts map[int64]int // updates per chat
 }
 
-func newBenchSetup(b *testing.B) *benchSetup {
+// newBenchSetupEmpty is a fresh Redis and a fake Bot API with nothing queued.
+func newBenchSetupEmpty(b *testing.B) *benchSetup {
 	b.Helper()
-	ctx := context.Background()
 	s := &benchSetup{rs: redistest.Start(b), srv: bottest.New(b), counts: map[int64]int{}}
 	var err error
 	if s.rdb, err = store.Open(s.rs.URL, benchWorkers+16); err != nil {
@@ -69,6 +69,13 @@ func newBenchSetup(b *testing.B) *benchSetup {
 	b.Cleanup(func() { _ = s.rdb.Close() })
 	s.st = store.New(s.rdb, "")
 	s.srv.SetRecordCalls(false)
+	return s
+}
+
+func newBenchSetup(b *testing.B) *benchSetup {
+	b.Helper()
+	ctx := context.Background()
+	s := newBenchSetupEmpty(b)
 
 	chats := (b.N + benchPerChat - 1) / benchPerChat
 	now := time.Now().UTC().Truncate(time.Second)

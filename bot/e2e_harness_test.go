@@ -137,12 +137,21 @@ func (e2eHarness) Start(t *testing.T, opts ...e2eOption) *e2eBot {
 	}
 	t.Cleanup(func() { _ = rdb.Close() })
 	st := store.New(rdb, "")
+	var codeSeq atomic.Int64
+	st.SetCodeSource(func() string { // predictable check-in codes keep golden transcripts stable
+		n := codeSeq.Add(1)
+		b := []byte("KMQ2P7")
+		b[5] = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"[n%31]
+		b[4] = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"[(n/31)%31]
+		return string(b)
+	})
 	atlas, err := area.Load()
 	if err != nil {
 		t.Fatal(err)
 	}
 	cat := locales.MustLoad()
-	app := &flows.App{Atlas: atlas, Meetups: st, Roles: st, SuperAdmins: map[int64]bool{}, BotUsername: bottest.BotUsername}
+	app := &flows.App{Atlas: atlas, Meetups: st, Roles: st, SuperAdmins: map[int64]bool{}, BotUsername: bottest.BotUsername,
+		Grants: st, Desk: st, Writer: st, Reports: st}
 	var engine bot.Engine = &flows.Engine{App: app, Sessions: st}
 	if cfg.wrap != nil {
 		engine = cfg.wrap(engine)

@@ -76,8 +76,15 @@ func (b *Bot) sendNotice(ctx context.Context, ob Outbox, atlas *area.Atlas, m *f
 	}
 	prov, _ := atlas.Province(m.Province)
 	when := locales.FormatDateTime(m.Start.In(prov.Zone), lang, prov.ZoneName)
+	if n.Kind == flows.NoticeOffer && m.Status == flows.MeetupCancelled {
+		// A seat freed after the meetup was cancelled (an RSVP cancelled later still promotes the
+		// waitlist) is no news worth sending: they were told of the cancellation.
+		return nil
+	}
 	var r flows.Reply
 	switch n.Kind {
+	case flows.NoticeCancelled:
+		r = flows.Reply{Text: locales.Msg("notice.cancelled", "Title", m.Title, "When", when)}
 	case flows.NoticeOffer:
 		r = flows.Reply{
 			Text: locales.Msg("notice.offer", "Title", m.Title, "When", when,

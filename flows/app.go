@@ -18,6 +18,11 @@ type App struct {
 	BotUsername string  // for share links; "" leaves them out
 	Roles       Roles   // granted organizer roles; nil: only super-admins organize
 	SuperAdmins map[int64]bool
+	Grants      Grants        // where super-admins grant organizer roles; nil: /admin cannot grant
+	Desk        Desk          // check-in and meetup cancellation; nil: /checkin answers as unknown
+	Tickets     TicketChecker // verifies scanned tickets; nil: every scan is refused
+	Writer      MeetupWriter  // where /buatacara saves meetups; nil: /buatacara answers as unknown
+	Reports     Reports       // rosters and tallies for /peserta and /laporan; nil: they answer as unknown
 }
 
 // Conversation names, kept short: they travel in callback data.
@@ -141,6 +146,10 @@ func (t *turn) start() {
 	}
 	if t.onboarded() {
 		t.s.Conv.restart("", "")
+		if strings.HasPrefix(payload, "ev_") && t.meetupsEnabled() {
+			t.resume(payload, false) // a meetup link opens the meetup, no greeting first
+			return
+		}
 		t.say(locales.Msg("welcome.back", "Name", t.s.Profile.Name))
 		t.resume(payload, false)
 		return
@@ -215,6 +224,11 @@ func (t *turn) button() {
 		t.s.Conv.LastTap, t.s.Conv.LastTapAt = t.in.Data, t.in.Now.Unix()
 		t.globalTap(b)
 		return
+	}
+	if ok && isOrganizerFlow(b.flow) {
+		if _, organizer := t.organizerRole(); !organizer {
+			return // refused, whatever the button says: forged organizer data changes nothing
+		}
 	}
 	if !ok || b.flow == "" || b.flow != t.s.Conv.Flow || b.nonce != t.s.Conv.Nonce {
 		t.stale()

@@ -137,3 +137,8 @@ func (s Session) lang(in Input) locales.Lang {
 	}
 	return locales.LangFromCode(in.LangCode)
 }
+
+// Attachment kinds of the organizer exports.
+const (
+	FileParticipantsCSV AttachmentKind = "csv_participants" // a meetup's roster for /peserta, as CSV
+)

@@ -103,3 +103,7 @@ const (
 	CheckInAlready CheckInStatus = "already" // the code was used before
 	CheckInUnknown CheckInStatus = "unknown" // no such code at this meetup, or its RSVP was cancelled
 )
+
+// NoticeCancelled tells an alumnus who held a seat, an offer or a waitlist place that the meetup was
+// cancelled.
+const NoticeCancelled NoticeKind = "cancelled"

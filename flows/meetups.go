@@ -193,22 +193,7 @@ func (t *turn) detailReply(m *Meetup) (Reply, bool) {
 	}
 	lang := t.res.Lang
 	prov, _ := t.app.Atlas.Province(m.Province)
-	lines := []locales.Text{
-		locales.Raw(m.Title),
-		locales.Msg("event.when", "When", locales.FormatDateTime(m.Start.In(prov.Zone), lang, prov.ZoneName)),
-		locales.Msg("event.where", "Place", place(m, t.app.Atlas)),
-	}
-	if m.Description != "" {
-		lines = append(lines, locales.Text{}, locales.Raw(m.Description))
-	}
-	if len(m.Workshops) > 0 {
-		lines = append(lines, locales.Text{}, locales.Msg("event.agenda"))
-		for _, w := range m.Workshops {
-			lines = append(lines, locales.Msg("event.workshop", "From", clock(w.Start, prov), "To", clock(w.End, prov),
-				"Zone", prov.ZoneName, "Title", w.Title, "Trainer", w.Trainer))
-		}
-	}
-	lines = append(lines, locales.Text{})
+	lines := append(t.pageLines(m), locales.Text{})
 	switch {
 	case m.Status == MeetupCancelled:
 		lines = append(lines, locales.Msg("event.cancelled"))
@@ -216,8 +201,10 @@ func (t *turn) detailReply(m *Meetup) (Reply, bool) {
 		lines = append(lines, locales.Msg("event.over"))
 	case av.Left() > 0 && av.Waitlisted == 0:
 		lines = append(lines, locales.Msg("event.seats_left", "Left", av.Left(), "Capacity", av.Capacity))
+	case av.Waitlisted == 0:
+		lines = append(lines, locales.Msg("event.full"))
 	default:
-		lines = append(lines, locales.Msg("event.full", "Waiting", av.Waitlisted))
+		lines = append(lines, locales.Msg("event.full_waiting", "Waiting", av.Waitlisted))
 	}
 	c := &t.s.Conv
 	var kb [][]Button
@@ -247,6 +234,28 @@ func (t *turn) detailReply(m *Meetup) (Reply, bool) {
 	row = append(row, c.button(locales.Msg("btn.all_meetups"), "list"))
 	kb = append(kb, row)
 	return Reply{Text: locales.Lines(lines...), Buttons: kb}, true
+}
+
+// pageLines is the part of a meetup's page that is the same for every viewer: title, when, where,
+// description and agenda. /buatacara's preview shows it too, so organizers see what alumni will see.
+func (t *turn) pageLines(m *Meetup) []locales.Text {
+	prov, _ := t.app.Atlas.Province(m.Province)
+	lines := []locales.Text{
+		locales.Raw(m.Title),
+		locales.Msg("event.when", "When", locales.FormatDateTime(m.Start.In(prov.Zone), t.res.Lang, prov.ZoneName)),
+		locales.Msg("event.where", "Place", place(m, t.app.Atlas)),
+	}
+	if m.Description != "" {
+		lines = append(lines, locales.Text{}, locales.Raw(m.Description))
+	}
+	if len(m.Workshops) > 0 {
+		lines = append(lines, locales.Text{}, locales.Msg("event.agenda"))
+		for _, w := range m.Workshops {
+			lines = append(lines, locales.Msg("event.workshop", "From", clock(w.Start, prov), "To", clock(w.End, prov),
+				"Zone", prov.ZoneName, "Title", w.Title, "Trainer", w.Trainer))
+		}
+	}
+	return lines
 }
 
 // ShareLink is the link that opens a meetup in the bot: t.me/<bot>?start=ev_<id>.

@@ -1,9 +1,434 @@
 package flows
 
-import "github.com/alumnibot/alumnibot/locales"
+import (
+	"cmp"
+	"context"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf16"
+	"unicode/utf8"
 
-// Placeholder until /peserta and /laporan land: the routing above it is final.
+	"github.com/alumnibot/alumnibot/locales"
+)
 
-func (t *turn) reportCommand(r Role, which string) { t.say(locales.Msg("unknown.command")) }
-func (t *turn) reportPrompt(r Role)                { t.s.Conv.restart("", ""); t.say(locales.Msg("help.text")) }
-func (t *turn) reportTap(r Role, b tap)            { t.stale() }
+// Organizer reports: /peserta (counts and the roster as a CSV file) and /laporan (a readable summary
+// by regency). The organizer picks a meetup from buttons; each pick is checked against their role
+// again, so a forged button for a meetup of another province is answered like an unknown meetup.
+
+// Reports is what the reports need of the store beyond Meetups. The store behind App.Meetups provides
+// it (store.Store does), found with a type assertion so the wiring needs no field of its own; without
+// it the report commands answer as unknown.
+type Reports interface {
+	Tally(ctx context.Context, meetup string) (Tally, error)
+	Roster(ctx context.Context, meetup string) ([]RosterEntry, error)
+}
+
+// Tally counts a meetup's RSVPs as they stand, and what has happened to them.
+type Tally struct {
+	Capacity   int
+	Confirmed  int // holding a seat with a check-in code
+	Offered    int // offered a freed seat, not yet claimed
+	Waitlisted int
+	CheckedIn  int // checked in at the door
+	Cancelled  int // RSVPs, offers and waitlist places given up, counted over the meetup's life
+	Expired    int // offers that ran out unclaimed, counted over the meetup's life
+}
+
+// RosterEntry is one alumnus on a meetup's roster, with what their profile says about them.
+type RosterEntry struct {
+	Alumnus int64
+	// Status is SeatConfirmed, SeatOffered or SeatWaitlisted; SeatNone for an alumnus who was checked
+	// in and gave up the seat afterwards (they came, so they stay on the roster).
+	Status       SeatStatus
+	Position     int       // place on the waitlist, from 1
+	Code         string    // check-in code, when confirmed
+	OfferExpires time.Time // when an offer runs out
+	CheckedIn    time.Time // zero when not checked in
+
+	// From the profile; empty when the alumnus has deleted their data.
+	Name       string
+	Province   string // area code
+	Regency    string // area code
+	Wave       int
+	ReferredBy int64
+}
+
+// FileParticipantsCSV is declared in flows.go with the other attachment kinds.
+
+const (
+	stepReportPick = "pick"
+	reportPageSize = 6
+	// reportWindow is how long after its end a meetup is still offered for reports.
+	reportWindow = 30 * 24 * time.Hour
+	// regencyBudget is the room, in UTF-16 units as Telegram counts, for /laporan's lines by regency:
+	// Telegram's 4,096 less a generous allowance for the rest (a title of up to maxTitleRunes, the
+	// date, headline, counts and the "and N more" line, at most about 800 in either language).
+	// Regencies that do not fit are summed up in one line.
+	regencyBudget = 4096 - 900
+	// regencyRowText bounds the UTF-16 length of a regency line without its name and numbers, in
+	// either language ("• : 0 registered, 0 came, 0 waiting for a seat" less the digits).
+	regencyRowText = 45
+	maxTitleRunes  = 120
+)
+
+// Report actions in callback data: "rp:<nonce>:<action>[:<meetup>]".
+const (
+	actParticipants = "p"
+	actSummary      = "l"
+	actReportPage   = "pg"
+	actReportList   = "list"
+)
+
+// reportIDRE is what a meetup id may look like (meetup ids are short slugs).
+var reportIDRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+
+// reports is where rosters and tallies come from; nil when the reports cannot run (they also read meetups).
+func (t *turn) reports() Reports {
+	if t.app.Meetups == nil {
+		return nil
+	}
+	return t.app.Reports
+}
+
+// reportCommand answers /peserta and /laporan (which is the command): the meetups to pick from, or,
+// with a meetup id after the command, that meetup's answer at once.
+func (t *turn) reportCommand(r Role, which string) {
+	if t.reports() == nil {
+		t.say(locales.Msg("unknown.command"))
+		return
+	}
+	c := &t.s.Conv
+	c.restart(flowReport, stepReportPick)
+	c.set("which", which)
+	if id := strings.TrimSpace(t.in.Payload); id != "" {
+		t.reportOn(r, reportAction(which), id)
+		return
+	}
+	t.reportPicker(r, 0, false)
+}
+
+// reportPrompt shows the picker again: after a stale button, or when something other than a button
+// arrived.
+func (t *turn) reportPrompt(r Role) {
+	if t.reports() == nil || t.s.Conv.Step != stepReportPick {
+		t.s.Conv.restart("", "")
+		t.say(locales.Msg("help.text"))
+		return
+	}
+	if t.in.Kind == KindText { // typed where only buttons make sense
+		t.say(locales.Msg("input.use_buttons"))
+	}
+	page, _ := strconv.Atoi(t.s.Conv.Data["page"])
+	t.reportPicker(r, page, false)
+}
+
+// reportTap handles the picker's buttons and those under an answer.
+func (t *turn) reportTap(r Role, b tap) {
+	c := &t.s.Conv
+	if t.reports() == nil || c.Step != stepReportPick {
+		t.stale()
+		return
+	}
+	switch b.action {
+	case actReportPage:
+		page, err := strconv.Atoi(b.arg)
+		if err != nil || page < 0 {
+			t.stale()
+			return
+		}
+		t.reportPicker(r, page, true)
+	case actReportList:
+		t.reportPicker(r, 0, false)
+	case actParticipants, actSummary:
+		t.reportOn(r, b.action, b.arg)
+	default:
+		t.stale()
+	}
+}
+
+func reportAction(which string) string {
+	if which == "laporan" {
+		return actSummary
+	}
+	return actParticipants
+}
+
+// reportMeetups lists the meetups the role covers that are coming up or ended within reportWindow,
+// drafts left out, soonest first.
+func (t *turn) reportMeetups(r Role) []Meetup {
+	ms, err := t.app.Meetups.MeetupsEndingAfter(t.ctx, t.in.Now.Add(-reportWindow), listFetch)
+	if err != nil {
+		t.fail(err)
+		return nil
+	}
+	out := ms[:0]
+	for _, m := range ms {
+		if m.Status != MeetupDraft && r.Covers(m.Province) {
+			out = append(out, m)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b Meetup) int { return a.Start.Compare(b.Start) })
+	return out
+}
+
+// reportPicker shows one page of meetups to report on, a button each.
+func (t *turn) reportPicker(r Role, page int, edit bool) {
+	ms := t.reportMeetups(r)
+	if t.err != nil {
+		return
+	}
+	c := &t.s.Conv
+	if len(ms) == 0 {
+		c.restart("", "")
+		t.say(locales.Msg("report.none"))
+		return
+	}
+	if page < 0 || page*reportPageSize >= len(ms) {
+		page = 0
+	}
+	c.set("page", strconv.Itoa(page))
+	action := reportAction(c.Data["which"])
+	heading := locales.Msg("report.pick_participants")
+	if action == actSummary {
+		heading = locales.Msg("report.pick_summary")
+	}
+	lines := []locales.Text{heading}
+	var kb [][]Button
+	end := min(len(ms), (page+1)*reportPageSize)
+	for _, m := range ms[page*reportPageSize : end] {
+		prov, _ := t.app.Atlas.Province(m.Province)
+		when := locales.FormatDate(m.Start.In(prov.Zone), t.res.Lang)
+		title := shorten(m.Title, maxTitleRunes)
+		switch {
+		case m.Status == MeetupCancelled:
+			lines = append(lines, locales.Msg("report.pick_item_cancelled", "Title", title, "When", when))
+		case !m.End.After(t.in.Now):
+			lines = append(lines, locales.Msg("report.pick_item_over", "Title", title, "When", when))
+		default:
+			lines = append(lines, locales.Msg("report.pick_item", "Title", title, "When", when))
+		}
+		kb = append(kb, []Button{c.button(locales.Raw(shorten(m.Title, 60)), action, m.ID)})
+	}
+	var nav []Button
+	if page > 0 {
+		nav = append(nav, c.button(locales.Msg("btn.prev"), actReportPage, strconv.Itoa(page-1)))
+	}
+	if end < len(ms) {
+		nav = append(nav, c.button(locales.Msg("btn.next"), actReportPage, strconv.Itoa(page+1)))
+	}
+	if len(nav) > 0 {
+		kb = append(kb, nav)
+	}
+	t.res.Replies = append(t.res.Replies, Reply{Text: locales.Lines(lines...), Buttons: kb, Edit: edit})
+}
+
+// reportOn answers for one meetup, after checking that the role covers it. A meetup that does not
+// exist and one of another province get the same answer, so a forged button learns nothing.
+func (t *turn) reportOn(r Role, action, id string) {
+	var m *Meetup
+	if reportIDRE.MatchString(id) { // typed or forged text never reaches a key name unchecked
+		var err error
+		if m, err = t.app.Meetups.Meetup(t.ctx, id); err != nil {
+			t.fail(err)
+			return
+		}
+	}
+	if m == nil || !r.Covers(m.Province) {
+		t.say(locales.Msg("report.not_found"))
+		t.reportPicker(r, 0, false)
+		return
+	}
+	// The picker's buttons stay valid (same nonce), so another meetup is one tap away; "other
+	// meetups" brings back the picker for the kind of answer last shown.
+	if action == actSummary {
+		t.s.Conv.set("which", "laporan")
+		t.summaryReport(m)
+		return
+	}
+	t.s.Conv.set("which", "peserta")
+	t.participantsReport(m)
+}
+
+// participantsReport answers /peserta: the counts, with the roster as a CSV file.
+func (t *turn) participantsReport(m *Meetup) {
+	tally, err := t.reports().Tally(t.ctx, m.ID)
+	if err != nil {
+		t.fail(err)
+		return
+	}
+	prov, _ := t.app.Atlas.Province(m.Province)
+	c := &t.s.Conv
+	text := locales.Lines(
+		locales.Msg("report.participants_title", "Title", shorten(m.Title, maxTitleRunes),
+			"When", locales.FormatDateTime(m.Start.In(prov.Zone), t.res.Lang, prov.ZoneName)),
+		locales.Msg("report.counts", "Confirmed", tally.Confirmed, "Capacity", tally.Capacity,
+			"Offered", tally.Offered, "Waitlisted", tally.Waitlisted, "CheckedIn", tally.CheckedIn,
+			"Cancelled", tally.Cancelled),
+		locales.Msg("report.csv_note"),
+	)
+	t.res.Replies = append(t.res.Replies, Reply{
+		Text:    text, // a caption: well under Telegram's 1,024 characters
+		File:    &Attachment{Kind: FileParticipantsCSV, Meetup: m.ID},
+		Buttons: [][]Button{{c.button(locales.Msg("btn.report_summary"), actSummary, m.ID), c.button(locales.Msg("btn.report_other"), actReportList)}},
+	})
+}
+
+// regencyRow is one line of /laporan's breakdown.
+type regencyRow struct {
+	name                   string
+	going, came, waiting   int
+	referred, referredCame int
+}
+
+// summaryReport answers /laporan: RSVPs, waitlist, cancellations, attendance and referrals, then by
+// regency, under a headline such as "115 alumni dari 11 kabupaten/kota hadir".
+func (t *turn) summaryReport(m *Meetup) {
+	rep := t.reports()
+	tally, err := rep.Tally(t.ctx, m.ID)
+	if err != nil {
+		t.fail(err)
+		return
+	}
+	roster, err := rep.Roster(t.ctx, m.ID)
+	if err != nil {
+		t.fail(err)
+		return
+	}
+	lang := t.res.Lang
+	prov, _ := t.app.Atlas.Province(m.Province)
+
+	// From the day of the meetup on, the headline and the order are about who came; before, about who
+	// is registered.
+	byAttendance := !t.in.Now.Before(m.Start) && tally.CheckedIn > 0
+	rowsBy := map[string]*regencyRow{}
+	var total regencyRow
+	for _, e := range roster {
+		key, name := e.Regency, ""
+		if g, ok := t.app.Atlas.Regency(e.Regency); ok {
+			name = g.Name
+		} else {
+			key = "" // no profile (data deleted) or an unknown code: one "unknown" row
+		}
+		row := rowsBy[key]
+		if row == nil {
+			row = &regencyRow{name: name}
+			rowsBy[key] = row
+		}
+		for _, r := range []*regencyRow{row, &total} {
+			switch e.Status {
+			case SeatConfirmed:
+				r.going++
+			case SeatOffered, SeatWaitlisted:
+				r.waiting++
+			}
+			if !e.CheckedIn.IsZero() {
+				r.came++
+			}
+			if e.ReferredBy != 0 {
+				r.referred++
+				if !e.CheckedIn.IsZero() {
+					r.referredCame++
+				}
+			}
+		}
+	}
+	rows := make([]regencyRow, 0, len(rowsBy))
+	people, regencies := 0, 0
+	for key, r := range rowsBy {
+		n := r.going
+		if byAttendance {
+			n = r.came
+		}
+		people += n
+		if key != "" && n > 0 {
+			regencies++
+		}
+		rows = append(rows, *r)
+	}
+	slices.SortFunc(rows, func(a, b regencyRow) int {
+		if (a.name == "") != (b.name == "") { // the unknown row last
+			if a.name == "" {
+				return 1
+			}
+			return -1
+		}
+		first, second := [2]int{a.going, b.going}, [2]int{a.came, b.came}
+		if byAttendance {
+			first, second = second, first
+		}
+		return cmp.Or(cmp.Compare(first[1], first[0]), cmp.Compare(second[1], second[0]), strings.Compare(a.name, b.name))
+	})
+
+	lines := []locales.Text{
+		locales.Msg("report.summary_title", "Title", shorten(m.Title, maxTitleRunes),
+			"When", locales.FormatDateTime(m.Start.In(prov.Zone), lang, prov.ZoneName)),
+	}
+	switch {
+	case m.Status == MeetupCancelled:
+		lines = append(lines, locales.Msg("report.meetup_cancelled"))
+	case byAttendance:
+		lines = append(lines, locales.Msg("report.headline_came", "People", people, "Regencies", regencies))
+	case people > 0:
+		lines = append(lines, locales.Msg("report.headline_going", "People", people, "Regencies", regencies))
+	default:
+		lines = append(lines, locales.Msg("report.headline_nobody"))
+	}
+	lines = append(lines, locales.Text{},
+		locales.Msg("report.counts", "Confirmed", tally.Confirmed, "Capacity", tally.Capacity,
+			"Offered", tally.Offered, "Waitlisted", tally.Waitlisted, "CheckedIn", tally.CheckedIn,
+			"Cancelled", tally.Cancelled),
+		locales.Msg("report.referrals", "Referred", total.referred, "Came", total.referredCame))
+	if len(rows) > 0 {
+		lines = append(lines, locales.Text{}, locales.Msg("report.by_regency"))
+		shown, budget := rows, regencyBudget
+		for i, r := range rows {
+			if budget -= rowLength(r); budget < 0 {
+				shown = rows[:i]
+				break
+			}
+		}
+		for _, r := range shown {
+			lines = append(lines, t.regencyLine(r))
+		}
+		if len(shown) < len(rows) {
+			var rest regencyRow
+			for _, r := range rows[len(shown):] {
+				rest.going += r.going
+				rest.came += r.came
+				rest.waiting += r.waiting
+			}
+			lines = append(lines, locales.Msg("report.regency_more", "Count", len(rows)-len(shown),
+				"Going", rest.going, "Came", rest.came, "Waiting", rest.waiting))
+		}
+	}
+	c := &t.s.Conv
+	t.say(locales.Lines(lines...), []Button{
+		c.button(locales.Msg("btn.report_participants"), actParticipants, m.ID),
+		c.button(locales.Msg("btn.report_other"), actReportList),
+	})
+}
+
+func (t *turn) regencyLine(r regencyRow) locales.Text {
+	if r.name == "" {
+		return locales.Msg("report.regency_unknown_row", "Going", r.going, "Came", r.came, "Waiting", r.waiting)
+	}
+	return locales.Msg("report.regency_row", "Name", r.name, "Going", r.going, "Came", r.came, "Waiting", r.waiting)
+}
+
+// rowLength bounds the length of a regency's line in UTF-16 units, as Telegram counts.
+func rowLength(r regencyRow) int {
+	digits := len(strconv.Itoa(r.going)) + len(strconv.Itoa(r.came)) + len(strconv.Itoa(r.waiting))
+	return len(utf16.Encode([]rune(r.name))) + regencyRowText + digits
+}
+
+// shorten cuts s to at most n runes, marking the cut with an ellipsis.
+func shorten(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n-1]) + "…"
+}

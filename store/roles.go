@@ -58,10 +58,7 @@ func (s *Store) Revoke(ctx context.Context, user int64) (bool, error) {
 }
 
 // Organizer is one granted role.
-type Organizer struct {
-	User     int64
-	Province string // "" for every province
-}
+type Organizer = flows.Organizer
 
 // Organizers lists the granted roles by user id.
 func (s *Store) Organizers(ctx context.Context) ([]Organizer, error) {

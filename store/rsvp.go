@@ -52,6 +52,10 @@ func NewCode() string {
 	return string(b[:])
 }
 
+// SetCodeSource replaces the random check-in codes, for tests that compare transcripts. The function
+// must return 6 characters of the code alphabet and may be called concurrently.
+func (s *Store) SetCodeSource(f func() string) { s.codes = f }
+
 // Reserve asks for a seat: confirmed while seats remain, else a place on the waitlist. Asking again
 // answers with the alumnus's current place and changes nothing, so retries and double taps are safe.
 func (s *Store) Reserve(ctx context.Context, meetup string, alumnus int64, now time.Time) (flows.Seat, error) {
@@ -66,7 +70,7 @@ func (s *Store) Claim(ctx context.Context, meetup string, alumnus int64, now tim
 // withCode runs an operation that may hand out a check-in code, drawing a new code on a collision.
 func (s *Store) withCode(ctx context.Context, op, meetup string, alumnus int64, now time.Time) (flows.Seat, error) {
 	for range 20 { // 31^6 ≈ 887 million codes: a collision is rare, twenty in a row impossible in practice
-		res, err := rsvpScript.Run(ctx, s.rdb, s.rsvpKeys(meetup), op, alumnus, NewCode(), now.Unix()).StringSlice()
+		res, err := rsvpScript.Run(ctx, s.rdb, s.rsvpKeys(meetup), op, alumnus, s.codes(), now.Unix()).StringSlice()
 		if err != nil {
 			return flows.Seat{}, fmt.Errorf("%s %s for %d: %w", op, meetup, alumnus, err)
 		}

@@ -81,6 +81,7 @@ func failFast(o *redis.Options) {
 type Store struct {
 	rdb    redis.UniversalClient
 	prefix string
+	codes  func() string // check-in codes; NewCode unless a test makes them predictable
 }
 
 // New wraps a client. An empty prefix means DefaultPrefix.
@@ -88,7 +89,7 @@ func New(rdb redis.UniversalClient, prefix string) *Store {
 	if prefix == "" {
 		prefix = DefaultPrefix
 	}
-	return &Store{rdb: rdb, prefix: prefix}
+	return &Store{rdb: rdb, prefix: prefix, codes: NewCode}
 }
 
 // Ping checks that Redis answers.

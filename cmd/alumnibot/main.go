@@ -84,7 +84,7 @@ func newApp(st *store.Store, admins []int64) (*flows.Engine, *locales.Catalog, e
 	for _, id := range admins {
 		super[id] = true
 	}
-	app := &flows.App{Atlas: atlas, Meetups: st, Roles: st, SuperAdmins: super}
+	app := &flows.App{Atlas: atlas, Meetups: st, Roles: st, SuperAdmins: super, Grants: st, Desk: st, Writer: st, Reports: st}
 	return &flows.Engine{App: app, Sessions: st}, cat, nil
 }
 
@@ -140,6 +140,7 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 	if err != nil {
 		return fmt.Errorf("CHECKIN_SECRET: %w", err)
 	}
+	engine.App.Tickets = signer
 	files := &attach.Renderer{Meetups: st, Atlas: engine.App.Atlas, Signer: signer,
 		BotUsername: func() string { return engine.App.BotUsername }}
 	reg := prometheus.NewRegistry()

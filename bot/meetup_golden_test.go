@@ -1,0 +1,51 @@
+package bot_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/alumnibot/alumnibot/area"
+	"github.com/alumnibot/alumnibot/locales"
+	"github.com/alumnibot/alumnibot/meetupfile"
+)
+
+// The meetup conversations as golden transcripts: Hujaipah takes the last seat, Vita joins the waiting
+// list, Hujaipah cancels, Vita is offered the seat and takes it, then looks at her ticket.
+func TestGoldenMeetupsID(t *testing.T) { goldenMeetups(t, "id", "meetups_id.txt") }
+func TestGoldenMeetupsEN(t *testing.T) { goldenMeetups(t, "en", "meetups_en.txt") }
+
+func goldenMeetups(t *testing.T, lang, golden string) {
+	parallel(t)
+	c := e2e.Start(t)
+	ctx := context.Background()
+	atlas, err := area.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	demo, err := meetupfile.Demo(atlas)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range demo {
+		if m.ID == "jambi-2027" {
+			m.Capacity = 1 // one seat: the second alumnus waits
+		}
+		if err := c.Store.SaveMeetup(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	l := locales.LangFromCode(lang)
+	say := func(id string) string { return c.Catalog.Render(l, locales.Text{ID: id}) }
+	hujaipah := c.Alumnus("Hujaipah", lang).Onboard()
+	vita := c.Alumnus("Vita", lang).Onboard()
+
+	hujaipah.Send("/acara").Tap("Temu Alumni Jambi").Tap(say("btn.rsvp"))
+	vita.Send("/start ev_jambi-2027").Tap(say("btn.rsvp"))
+	hujaipah.Send("/batal").Tap("Temu Alumni Jambi").Tap(say("btn.cancel_yes"))
+	if err := c.Bot.SendNotices(ctx, c.Store, atlas); err != nil {
+		t.Fatal(err)
+	}
+	vita.Tap(say("btn.claim")).Send("/tiket")
+
+	checkGolden(t, golden, "== Hujaipah ==\n"+hujaipah.Transcript()+"\n== Vita ==\n"+vita.Transcript())
+}
