@@ -54,6 +54,9 @@ type Config struct {
 	Registry      *prometheus.Registry // nil: metrics are kept but not served
 	Log           *slog.Logger
 	Now           func() time.Time
+	// Organizers lists the chats that get the organizer command menu at start (super-admins and
+	// granted organizers); nil: none.
+	Organizers func(ctx context.Context) ([]int64, error)
 	// OnConnect is called with the bot's username once the Bot API answered, before any update is
 	// handled (share links need it).
 	OnConnect func(username string)
@@ -150,6 +153,7 @@ func (b *Bot) Run(ctx context.Context) error {
 		b.cfg.OnConnect(me.Username)
 	}
 	b.setCommands(ctx)
+	go b.setOrganizerCommands(ctx) // one chat-scoped menu per organizer: not worth delaying the start for
 
 	// Work started before shutdown may finish after it: updates in flight are completed, not cut off.
 	work := context.WithoutCancel(ctx)
@@ -270,6 +274,55 @@ func (b *Bot) setCommands(ctx context.Context) {
 			b.log.Warn("setMyCommands", "lang", lang, "err", err)
 		}
 	}
+}
+
+// setOrganizerCommands gives each organizer's chat the alumni menu plus the organizer commands. A role
+// granted later shows in the menu after the next start; the commands work at once either way.
+func (b *Bot) setOrganizerCommands(ctx context.Context) {
+	if b.cfg.Organizers == nil {
+		return
+	}
+	chats, err := b.cfg.Organizers(ctx)
+	if err != nil {
+		b.log.Warn("organizer command menus", "err", err)
+		return
+	}
+	for _, chat := range chats {
+		for _, lang := range []locales.Lang{locales.ID, locales.EN} {
+			code := ""
+			if lang == locales.EN {
+				code = "en"
+			}
+			var cmds []models.BotCommand
+			for _, c := range append(commandMenu[:len(commandMenu):len(commandMenu)], organizerMenu...) {
+				cmds = append(cmds, models.BotCommand{Command: c.command, Description: b.cfg.Catalog.Render(lang, c.text)})
+			}
+			err := b.send.do(ctx, "setMyCommands", func(ctx context.Context) error {
+				_, err := b.api.SetMyCommands(ctx, &tg.SetMyCommandsParams{
+					Commands: cmds, LanguageCode: code, Scope: &models.BotCommandScopeChat{ChatID: chat},
+				})
+				return err
+			})
+			if err != nil {
+				if ctx.Err() == nil {
+					b.log.Warn("setMyCommands for an organizer", "chat", chat, "err", err)
+				}
+				return
+			}
+		}
+	}
+}
+
+// organizerMenu is what organizers see in addition to commandMenu.
+var organizerMenu = []struct {
+	command string
+	text    locales.Text
+}{
+	{"admin", locales.Msg("cmd.admin")},
+	{"buatacara", locales.Msg("cmd.buatacara")},
+	{"peserta", locales.Msg("cmd.peserta")},
+	{"checkin", locales.Msg("cmd.checkin")},
+	{"laporan", locales.Msg("cmd.laporan")},
 }
 
 // commandMenu is what alumni see in Telegram's command menu.

@@ -14,6 +14,8 @@
 //	    end: 2027-03-18 15:00
 //	    capacity: 120
 //	    status: published            # draft, published or cancelled; default published
+//	    claim_hours: 6               # how long a freed seat waits for the next on the waitlist; default 12
+//	                                 # (within the last day before the meetup, at most 2)
 //	    workshops:
 //	      - {title: Personal Branding, trainer: Paradigm, start: "10:00", end: "11:30"}
 //

@@ -36,6 +36,7 @@ type meetup struct {
 	Start       string     `yaml:"start"`
 	End         string     `yaml:"end"`
 	Capacity    int        `yaml:"capacity"`
+	ClaimHours  int        `yaml:"claim_hours"`
 	Description string     `yaml:"description"`
 	Status      string     `yaml:"status"`
 	Workshops   []workshop `yaml:"workshops"`
@@ -122,6 +123,9 @@ func (m meetup) convert(atlas *area.Atlas) (flows.Meetup, error) {
 	if m.Capacity < 1 || m.Capacity > 100000 {
 		return flows.Meetup{}, fmt.Errorf("capacity must be 1–100000, got %d", m.Capacity)
 	}
+	if m.ClaimHours < 0 || m.ClaimHours > 72 {
+		return flows.Meetup{}, fmt.Errorf("claim_hours must be 1–72 (0 or absent: 12), got %d", m.ClaimHours)
+	}
 	status := flows.MeetupStatus(m.Status)
 	switch status {
 	case "":
@@ -134,6 +138,7 @@ func (m meetup) convert(atlas *area.Atlas) (flows.Meetup, error) {
 		ID: m.ID, Title: strings.TrimSpace(m.Title), Province: prov.Code, Regency: reg.Code,
 		Venue: flows.Venue{Name: m.Venue.Name, Address: m.Venue.Address, Lat: m.Venue.Lat, Lon: m.Venue.Lon},
 		Start: start, End: end, Capacity: m.Capacity, Description: strings.TrimSpace(m.Description), Status: status,
+		ClaimWindow: time.Duration(m.ClaimHours) * time.Hour,
 	}
 	day := start.In(prov.Zone).Format("2006-01-02")
 	for j, w := range m.Workshops {

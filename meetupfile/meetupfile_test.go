@@ -65,6 +65,7 @@ func TestParseErrors(t *testing.T) {
 		{`id: x-1`, `id: X 1`, "id must"},
 		{`capacity: 10`, "capacity: 10\n    colour: red", "colour"},
 		{`capacity: 10`, "capacity: 10\n    status: secret", "status"},
+		{`capacity: 10`, "capacity: 10\n    claim_hours: 100", "claim_hours"},
 	} {
 		_, err := Parse(strings.NewReader(strings.Replace(ok, tc.from, tc.to, 1)), atlas(t))
 		if err == nil || !strings.Contains(err.Error(), tc.want) {

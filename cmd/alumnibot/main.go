@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"slices"
 	"syscall"
 	"time"
 
@@ -150,6 +151,14 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 		HTTPAddr: cfg.HTTPAddr, Workers: cfg.Workers, Engine: engine, Users: st, Files: files, Catalog: cat,
 		Registry: reg, Log: log,
 		OnConnect: func(username string) { engine.App.BotUsername = username },
+		Organizers: func(ctx context.Context) ([]int64, error) {
+			chats := slices.Clone(cfg.AdminIDs)
+			orgs, err := st.Organizers(ctx)
+			for _, o := range orgs {
+				chats = append(chats, o.User)
+			}
+			return chats, err
+		},
 	})
 	if err != nil {
 		return err
