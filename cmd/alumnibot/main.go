@@ -89,8 +89,10 @@ func newApp(st *store.Store, admins []int64) (*flows.Engine, *locales.Catalog, e
 	return &flows.Engine{App: app, Sessions: st}, cat, nil
 }
 
-// loadMeetups upserts the meetups of an EVENTS_FILE.
-func loadMeetups(ctx context.Context, st *store.Store, atlas *area.Atlas, path string) (int, error) {
+// loadMeetups upserts the meetups of an EVENTS_FILE. A cancellation is for good: a meetup cancelled in
+// the bot stays cancelled whatever the file says, and one the file cancels tells its alumni, as
+// /admin does.
+func loadMeetups(ctx context.Context, st *store.Store, atlas *area.Atlas, path string, log *slog.Logger) (int, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return 0, fmt.Errorf("EVENTS_FILE: %w", err)
@@ -101,6 +103,20 @@ func loadMeetups(ctx context.Context, st *store.Store, atlas *area.Atlas, path s
 		return 0, fmt.Errorf("EVENTS_FILE %s: %w", path, err)
 	}
 	for _, m := range ms {
+		old, err := st.Meetup(ctx, m.ID)
+		if err != nil {
+			return 0, fmt.Errorf("EVENTS_FILE %s: %w", path, err)
+		}
+		switch {
+		case old != nil && old.Status == flows.MeetupCancelled && m.Status != flows.MeetupCancelled:
+			log.Warn("EVENTS_FILE lists a cancelled meetup as not cancelled; it stays cancelled", "meetup", m.ID)
+			continue
+		case old != nil && old.Status != flows.MeetupCancelled && m.Status == flows.MeetupCancelled:
+			if _, err := st.CancelMeetup(ctx, m); err != nil {
+				return 0, fmt.Errorf("EVENTS_FILE %s: cancel %s: %w", path, m.ID, err)
+			}
+			continue
+		}
 		if err := st.SaveMeetup(ctx, m); err != nil {
 			return 0, fmt.Errorf("EVENTS_FILE %s: %w", path, err)
 		}
@@ -131,7 +147,7 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 		return err
 	}
 	if cfg.EventsFile != "" {
-		n, err := loadMeetups(ctx, st, engine.App.Atlas, cfg.EventsFile)
+		n, err := loadMeetups(ctx, st, engine.App.Atlas, cfg.EventsFile, log)
 		if err != nil {
 			return err
 		}

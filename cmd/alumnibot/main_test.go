@@ -3,8 +3,18 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/alumnibot/alumnibot/area"
+	"github.com/alumnibot/alumnibot/flows"
+	"github.com/alumnibot/alumnibot/internal/redistest"
+	"github.com/alumnibot/alumnibot/store"
 )
 
 func env(kv map[string]string) func(string) string {
@@ -93,5 +103,55 @@ func TestUnknownCommand(t *testing.T) {
 	var out bytes.Buffer
 	if err := run(context.Background(), []string{"fly"}, env(nil), nil, &out, &out); err == nil {
 		t.Fatal("unknown command accepted")
+	}
+}
+
+// Loading the meetup file again changes nothing; a cancellation made in the bot stands; a
+// cancellation in the file tells the alumni.
+func TestLoadMeetups(t *testing.T) {
+	ctx := context.Background()
+	st := store.New(redistest.Start(t).Client(t), "")
+	atlas, err := area.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	path := filepath.Join(t.TempDir(), "meetups.yaml")
+	demo, err := os.ReadFile("../../meetupfile/demo.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, demo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if n, err := loadMeetups(ctx, st, atlas, path, quiet); err != nil || n != 2 {
+			t.Fatalf("load = %d, %v", n, err)
+		}
+	}
+	if _, err := st.Reserve(ctx, "jambi-2027", 7, time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	g, _ := st.Meetup(ctx, "gorontalo-2027")
+	if _, err := st.CancelMeetup(ctx, *g); err != nil {
+		t.Fatal(err)
+	}
+	// The file still says Gorontalo is published and now cancels Jambi.
+	cancelled := strings.Replace(string(demo), "    regency: Kota Jambi\n", "    regency: Kota Jambi\n    status: cancelled\n", 1)
+	if err := os.WriteFile(path, []byte(cancelled), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := loadMeetups(ctx, st, atlas, path, quiet); err != nil {
+		t.Fatal(err)
+	}
+	if g, _ := st.Meetup(ctx, "gorontalo-2027"); g.Status != flows.MeetupCancelled {
+		t.Errorf("gorontalo = %s, want it to stay cancelled", g.Status)
+	}
+	if j, _ := st.Meetup(ctx, "jambi-2027"); j.Status != flows.MeetupCancelled {
+		t.Errorf("jambi = %s, want cancelled", j.Status)
+	}
+	ns, err := st.PeekNotices(ctx, "jambi-2027", 10)
+	if err != nil || len(ns) != 1 || ns[0].Kind != flows.NoticeCancelled || ns[0].Alumnus != 7 {
+		t.Errorf("jambi notices = %+v, %v", ns, err)
 	}
 }
