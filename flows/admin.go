@@ -394,19 +394,7 @@ func (t *turn) revoke() {
 // deskMeetups lists the meetups an organizer may check people in at or cancel: those of their
 // provinces that have not ended, drafts left out, soonest first.
 func (t *turn) deskMeetups(r Role) []Meetup {
-	ms, err := t.app.Meetups.MeetupsEndingAfter(t.ctx, t.in.Now, listFetch)
-	if err != nil {
-		t.fail(err)
-		return nil
-	}
-	out := ms[:0]
-	for _, m := range ms {
-		if m.Status != MeetupDraft && r.Covers(m.Province) {
-			out = append(out, m)
-		}
-	}
-	slices.SortStableFunc(out, func(a, b Meetup) int { return a.Start.Compare(b.Start) })
-	return out
+	return t.coveredMeetups(r, t.in.Now, func(m Meetup) bool { return m.Status != MeetupDraft })
 }
 
 // cancelPick lists the open meetups the organizer may cancel.

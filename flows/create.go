@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"hash/fnv"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -128,18 +127,7 @@ func (t *turn) createCommand(r Role) {
 // mkEditable lists the meetups the organizer may change: not ended, not cancelled, in their
 // provinces, soonest first.
 func (t *turn) mkEditable(r Role) []Meetup {
-	ms, err := t.app.Meetups.MeetupsEndingAfter(t.ctx, t.in.Now, listFetch)
-	if err != nil {
-		t.fail(err)
-		return nil
-	}
-	out := ms[:0]
-	for _, m := range ms {
-		if m.Status != MeetupCancelled && r.Covers(m.Province) {
-			out = append(out, m)
-		}
-	}
-	slices.SortStableFunc(out, func(a, b Meetup) int { return a.Start.Compare(b.Start) })
+	out := t.coveredMeetups(r, t.in.Now, func(m Meetup) bool { return m.Status != MeetupCancelled })
 	return out[:min(len(out), mkMenuMax)]
 }
 

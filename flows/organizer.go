@@ -1,6 +1,11 @@
 package flows
 
-import "github.com/alumnibot/alumnibot/locales"
+import (
+	"slices"
+	"time"
+
+	"github.com/alumnibot/alumnibot/locales"
+)
 
 // Organizer conversations. Each organizer command and button re-checks the role on the server before
 // doing anything: a revoked organizer, or forged callback data, changes nothing.
@@ -113,4 +118,21 @@ func (t *turn) checkinScan(token string) {
 		return
 	}
 	t.checkinToken(r, token)
+}
+
+// coveredMeetups lists the meetups ending after t that the role covers and keep accepts, soonest first.
+func (t *turn) coveredMeetups(r Role, endingAfter time.Time, keep func(Meetup) bool) []Meetup {
+	ms, err := t.app.Meetups.MeetupsEndingAfter(t.ctx, endingAfter, listFetch)
+	if err != nil {
+		t.fail(err)
+		return nil
+	}
+	out := ms[:0]
+	for _, m := range ms {
+		if keep(m) && r.Covers(m.Province) {
+			out = append(out, m)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b Meetup) int { return a.Start.Compare(b.Start) })
+	return out
 }

@@ -159,19 +159,7 @@ func reportAction(which string) string {
 // reportMeetups lists the meetups the role covers that are coming up or ended within reportWindow,
 // drafts left out, soonest first.
 func (t *turn) reportMeetups(r Role) []Meetup {
-	ms, err := t.app.Meetups.MeetupsEndingAfter(t.ctx, t.in.Now.Add(-reportWindow), listFetch)
-	if err != nil {
-		t.fail(err)
-		return nil
-	}
-	out := ms[:0]
-	for _, m := range ms {
-		if m.Status != MeetupDraft && r.Covers(m.Province) {
-			out = append(out, m)
-		}
-	}
-	slices.SortStableFunc(out, func(a, b Meetup) int { return a.Start.Compare(b.Start) })
-	return out
+	return t.coveredMeetups(r, t.in.Now.Add(-reportWindow), func(m Meetup) bool { return m.Status != MeetupDraft })
 }
 
 // reportPicker shows one page of meetups to report on, a button each.
