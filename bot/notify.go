@@ -96,6 +96,11 @@ func (b *Bot) sendNotice(ctx context.Context, ob Outbox, atlas *area.Atlas, m *f
 		}
 	case flows.NoticeExpired:
 		r = flows.Reply{Text: locales.Msg("notice.expired", "Title", m.Title)}
+	case flows.NoticeChanged:
+		r = flows.Reply{
+			Text:    locales.Msg("notice.changed", "Title", m.Title, "When", when, "Venue", m.Venue.Name),
+			Buttons: [][]flows.Button{{flows.GlobalButton(locales.Msg("btn.see_meetup"), "open", m.ID)}},
+		}
 	default:
 		return nil // a kind this version does not know: skip rather than block the outbox
 	}

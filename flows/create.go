@@ -42,6 +42,8 @@ import (
 type MeetupWriter interface {
 	// SaveMeetup creates or replaces a meetup; saving the same meetup again changes nothing.
 	SaveMeetup(ctx context.Context, m Meetup) error
+	// TellHolders queues a notice for everyone holding a seat, an offer or a waitlist place.
+	TellHolders(ctx context.Context, meetup string, kind NoticeKind) (int, error)
 }
 
 // Steps of /buatacara, in the order they are asked.
@@ -811,8 +813,10 @@ func (t *turn) mkSave(r Role, status MeetupStatus) {
 	}
 	m.ID, m.Status = c.Data["id"], status
 	edit := c.Data["mode"] == "edit"
+	var cur *Meetup
 	if edit {
-		cur, err := t.app.Meetups.Meetup(t.ctx, m.ID)
+		var err error
+		cur, err = t.app.Meetups.Meetup(t.ctx, m.ID)
 		if err != nil {
 			t.fail(err)
 			return
@@ -862,6 +866,14 @@ func (t *turn) mkSave(r Role, status MeetupStatus) {
 			}
 		}
 	}
+	if edit && cur.Status == MeetupPublished && mkMoved(*cur, m) {
+		// Told before the save: if the save fails the step runs again and tells them twice, which beats
+		// a change nobody hears of.
+		if _, err := t.app.Writer.TellHolders(t.ctx, m.ID, NoticeChanged); err != nil {
+			t.fail(err)
+			return
+		}
+	}
 	if err := t.app.Writer.SaveMeetup(t.ctx, m); err != nil {
 		t.fail(err)
 		return
@@ -880,6 +892,12 @@ func (t *turn) mkSave(r Role, status MeetupStatus) {
 	if status == MeetupPublished && t.app.BotUsername != "" {
 		t.say(locales.Msg("create.share", "Link", ShareLink(t.app.BotUsername, m.ID)))
 	}
+}
+
+// mkMoved says whether alumni holding a place must hear of an edit: a new date, time or venue.
+func mkMoved(old, m Meetup) bool {
+	return !old.Start.Equal(m.Start) || !old.End.Equal(m.End) ||
+		old.Venue.Name != m.Venue.Name || old.Venue.Address != m.Venue.Address
 }
 
 func mkSameMeetup(a, b Meetup) bool {

@@ -445,6 +445,11 @@ func TestCreateEditMeetupWithRSVPs(t *testing.T) {
 	if av, _ := w.st.Availability(ctx, "gorontalo-2027"); av.Capacity != 50 || av.Confirmed != 2 {
 		t.Fatalf("availability %+v", av)
 	}
+	// Both alumni holding a seat are told of the new date, once.
+	ns, err := w.st.PeekNotices(ctx, "gorontalo-2027", 10)
+	if err != nil || len(ns) != 2 || ns[0].Kind != flows.NoticeChanged || ns[1].Kind != flows.NoticeChanged {
+		t.Fatalf("notices after the change: %+v, %v", ns, err)
+	}
 }
 
 func TestCreateEditDropsWorkshopsOutsideNewHours(t *testing.T) {

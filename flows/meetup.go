@@ -107,3 +107,7 @@ const (
 // NoticeCancelled tells an alumnus who held a seat, an offer or a waitlist place that the meetup was
 // cancelled.
 const NoticeCancelled NoticeKind = "cancelled"
+
+// NoticeChanged tells an alumnus who holds a seat, an offer or a waitlist place that the meetup's
+// date, time or venue changed.
+const NoticeChanged NoticeKind = "changed"
