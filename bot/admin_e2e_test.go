@@ -6,10 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/alumnibot/alumnibot/area"
 	"github.com/alumnibot/alumnibot/flows"
 	"github.com/alumnibot/alumnibot/locales"
-	"github.com/alumnibot/alumnibot/meetupfile"
 	"github.com/alumnibot/alumnibot/ticket"
 )
 
@@ -26,14 +24,7 @@ func deskBot(t *testing.T, super ...*e2eUser) *ticket.Signer {
 	for _, u := range super {
 		c.App.SuperAdmins[u.ID] = true
 	}
-	atlas, err := area.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	demo, err := meetupfile.Demo(atlas)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, demo := demoMeetups(t)
 	for _, m := range demo {
 		if err := c.Store.SaveMeetup(context.Background(), m); err != nil {
 			t.Fatal(err)
@@ -137,10 +128,7 @@ func TestCancelledMeetupIsToldOnce(t *testing.T) {
 	if _, offered, err := c.Store.CancelRSVP(ctx, "jambi-2027", vita.ID, m.Start); err != nil || len(offered) != 1 {
 		t.Fatalf("cancel RSVP: offered %v, %v", offered, err)
 	}
-	atlas, err := area.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
+	atlas, _ := demoMeetups(t)
 	before := [2]int{vita.Messages(), dewi.Messages()}
 	for range 2 {
 		if err := c.Bot.SendNotices(ctx, c.Store, atlas); err != nil {

@@ -39,6 +39,7 @@ import (
 	"github.com/alumnibot/alumnibot/flows"
 	"github.com/alumnibot/alumnibot/internal/redistest"
 	"github.com/alumnibot/alumnibot/locales"
+	"github.com/alumnibot/alumnibot/meetupfile"
 	"github.com/alumnibot/alumnibot/store"
 	"github.com/alumnibot/alumnibot/ticket"
 )
@@ -515,4 +516,18 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 		case <-tick.C:
 		}
 	}
+}
+
+// demoMeetups is the area data and the two demo meetups (Gorontalo, Jambi), for tests to adapt and save.
+func demoMeetups(t *testing.T) (*area.Atlas, []flows.Meetup) {
+	t.Helper()
+	atlas, err := area.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	demo, err := meetupfile.Demo(atlas)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return atlas, demo
 }

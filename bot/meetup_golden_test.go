@@ -4,9 +4,7 @@ import (
 	"context"
 	"testing"
 
-	"github.com/alumnibot/alumnibot/area"
 	"github.com/alumnibot/alumnibot/locales"
-	"github.com/alumnibot/alumnibot/meetupfile"
 )
 
 // The meetup conversations as golden transcripts: Hujaipah takes the last seat, Vita joins the waiting
@@ -18,14 +16,7 @@ func goldenMeetups(t *testing.T, lang, golden string) {
 	parallel(t)
 	c := e2e.Start(t)
 	ctx := context.Background()
-	atlas, err := area.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	demo, err := meetupfile.Demo(atlas)
-	if err != nil {
-		t.Fatal(err)
-	}
+	atlas, demo := demoMeetups(t)
 	for _, m := range demo {
 		if m.ID == "jambi-2027" {
 			m.Capacity = 1 // one seat: the second alumnus waits

@@ -4,9 +4,7 @@ import (
 	"context"
 	"testing"
 
-	"github.com/alumnibot/alumnibot/area"
 	"github.com/alumnibot/alumnibot/flows"
-	"github.com/alumnibot/alumnibot/meetupfile"
 )
 
 // A change of date or venue reaches every alumnus holding a place, once, in their language.
@@ -14,14 +12,7 @@ func TestChangedMeetupIsToldOnce(t *testing.T) {
 	parallel(t)
 	c := e2e.Start(t)
 	ctx := context.Background()
-	atlas, err := area.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	demo, err := meetupfile.Demo(atlas)
-	if err != nil {
-		t.Fatal(err)
-	}
+	atlas, demo := demoMeetups(t)
 	if err := c.Store.SaveMeetup(ctx, demo[1]); err != nil {
 		t.Fatal(err)
 	}

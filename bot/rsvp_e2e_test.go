@@ -7,10 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/alumnibot/alumnibot/area"
 	"github.com/alumnibot/alumnibot/bot/bottest"
 	"github.com/alumnibot/alumnibot/flows"
-	"github.com/alumnibot/alumnibot/meetupfile"
 )
 
 // rushTimeout bounds waiting for thousands of updates under the race detector; it is a guard against a
@@ -27,14 +25,7 @@ func TestRSVPRushThroughTheBot(t *testing.T) {
 	}
 	c := e2e.Start(t, withWorkers(32))
 	ctx := context.Background()
-	atlas, err := area.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	demo, err := meetupfile.Demo(atlas)
-	if err != nil {
-		t.Fatal(err)
-	}
+	atlas, demo := demoMeetups(t)
 	m := demo[1]
 	m.ID, m.Capacity = "rush", 100
 	if err := c.Store.SaveMeetup(ctx, m); err != nil {
