@@ -324,9 +324,7 @@ func (t *turn) organizerList(page int) {
 		t.say(locales.Msg("admin.organizers_none"))
 		return
 	}
-	if page < 0 || page*organizersPageSize >= len(orgs) {
-		page = 0
-	}
+	page = clampPage(page, len(orgs), organizersPageSize)
 	end := min(len(orgs), (page+1)*organizersPageSize)
 	lines := []locales.Text{locales.Msg("admin.organizers_title", "N", len(orgs))}
 	var bs []Button

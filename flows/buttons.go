@@ -41,6 +41,15 @@ func (c *Conv) button(label locales.Text, action string, arg ...string) Button {
 	return Button{Text: label, Data: data}
 }
 
+// clampPage keeps a page number (from callback data or state) within a list of n items shown size at a
+// time; anything out of range means the first page.
+func clampPage(page, n, size int) int {
+	if page < 0 || page*size >= n {
+		return 0
+	}
+	return page
+}
+
 // rows lays buttons out in rows of n.
 func rows(bs []Button, n int) [][]Button {
 	var out [][]Button

@@ -120,9 +120,7 @@ func (t *turn) showList(page int) {
 		t.say(locales.Msg("event.none"))
 		return
 	}
-	if page < 0 || page*listPageSize >= len(ms) {
-		page = 0
-	}
+	page = clampPage(page, len(ms), listPageSize)
 	c.set("page", strconv.Itoa(page))
 	t.res.Replies = append(t.res.Replies, t.listReply(ms, page))
 }
@@ -293,9 +291,7 @@ func (t *turn) meetupTap(b tap) {
 			t.showList(0)
 			return
 		}
-		if page < 0 || page*listPageSize >= len(ms) {
-			page = 0
-		}
+		page = clampPage(page, len(ms), listPageSize)
 		c.set("page", strconv.Itoa(page))
 		r := t.listReply(ms, page)
 		r.Edit = true

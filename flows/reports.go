@@ -174,9 +174,7 @@ func (t *turn) reportPicker(r Role, page int, edit bool) {
 		t.say(locales.Msg("report.none"))
 		return
 	}
-	if page < 0 || page*reportPageSize >= len(ms) {
-		page = 0
-	}
+	page = clampPage(page, len(ms), reportPageSize)
 	c.set("page", strconv.Itoa(page))
 	action := reportAction(c.Data["which"])
 	heading := locales.Msg("report.pick_participants")

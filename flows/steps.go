@@ -286,9 +286,7 @@ func (t *turn) pager(page, n int) []Button {
 
 func pageBounds(n int, pageArg string) (from, to, page int) {
 	page, _ = strconv.Atoi(pageArg)
-	if page < 0 || page*pageSize >= n {
-		page = 0
-	}
+	page = clampPage(page, n, pageSize)
 	from = page * pageSize
 	return from, min(from+pageSize, n), page
 }
