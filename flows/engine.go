@@ -85,6 +85,7 @@ func (e *Engine) Handle(ctx context.Context, in Input) (Outcome, error) {
 }
 
 func (e *Engine) try(ctx context.Context, in Input) (Outcome, error) {
+	ctx = WithOps(ctx, in.UserID, in.UpdateID) // every attempt draws the same operation ids
 	l, err := e.Sessions.Load(ctx, in.UserID, in.UpdateID, in.Now)
 	if err != nil {
 		return Outcome{}, err

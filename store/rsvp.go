@@ -39,6 +39,41 @@ func (s *Store) rsvpKeys(meetup string) []string {
 	return []string{tag + "info", tag + "going", tag + "offers", tag + "waitlist", tag + "seq", tag + "tickets", tag + "codes", tag + "stats", tag + "outbox", tag + "checkins"}
 }
 
+// OpTTL is how long the first outcome of an operation is kept for a re-run of the same update: longer
+// than Telegram keeps an update it could redeliver.
+const OpTTL = 48 * time.Hour
+
+type pinnedOpKey struct{}
+
+// pinOp draws the next operation id once, so that every call under the returned context is that one
+// operation (a store method that needs several tries of one script).
+func pinOp(ctx context.Context) context.Context {
+	return context.WithValue(ctx, pinnedOpKey{}, flows.NextOp(ctx))
+}
+
+// opOf is the operation id of a call that changes something: the pinned one, else the next.
+func opOf(ctx context.Context) string {
+	if op, ok := ctx.Value(pinnedOpKey{}).(string); ok {
+		return op
+	}
+	return flows.NextOp(ctx)
+}
+
+// runRSVP runs one op of the RSVP script. An op that changes something carries the operation id that
+// ctx holds (flows.NextOp), so running the same update again returns the first answer; read-only ops
+// pass readOnly and draw no id.
+func (s *Store) runRSVP(ctx context.Context, meetup string, readOnly bool, args ...any) *redis.Cmd {
+	op, ttl := "", int64(0)
+	if !readOnly {
+		if op = opOf(ctx); op != "" {
+			ttl = OpTTL.Milliseconds()
+		}
+	}
+	tag := s.prefix + "{mt:" + meetup + "}:"
+	keys := append(s.rsvpKeys(meetup), tag+"op:"+op, tag+"meetup")
+	return rsvpScript.Run(ctx, s.rdb, keys, append(args, ttl)...)
+}
+
 // codeAlphabet leaves out 0/O, 1/I/L so a code read aloud or off a phone is not misread.
 const codeAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
@@ -69,8 +104,11 @@ func (s *Store) Claim(ctx context.Context, meetup string, alumnus int64, now tim
 
 // withCode runs an operation that may hand out a check-in code, drawing a new code on a collision.
 func (s *Store) withCode(ctx context.Context, op, meetup string, alumnus int64, now time.Time) (flows.Seat, error) {
+	// One operation id for every try: a collision records nothing, so the retry with another code is
+	// the same operation.
+	ctx = pinOp(ctx)
 	for range 20 { // 31^6 ≈ 887 million codes: a collision is rare, twenty in a row impossible in practice
-		res, err := rsvpScript.Run(ctx, s.rdb, s.rsvpKeys(meetup), op, alumnus, s.codes(), now.Unix()).StringSlice()
+		res, err := s.runRSVP(ctx, meetup, false, op, alumnus, s.codes(), now.Unix()).StringSlice()
 		if err != nil {
 			return flows.Seat{}, fmt.Errorf("%s %s for %d: %w", op, meetup, alumnus, err)
 		}
@@ -101,7 +139,7 @@ func parseSeat(res []string) (flows.Seat, error) {
 
 // SeatOf tells where an alumnus stands for a meetup.
 func (s *Store) SeatOf(ctx context.Context, meetup string, alumnus int64) (flows.Seat, error) {
-	res, err := rsvpScript.Run(ctx, s.rdb, s.rsvpKeys(meetup), "state", alumnus).StringSlice()
+	res, err := s.runRSVP(ctx, meetup, true, "state", alumnus).StringSlice()
 	if err != nil {
 		return flows.Seat{}, fmt.Errorf("seat of %d at %s: %w", alumnus, meetup, err)
 	}
@@ -110,7 +148,7 @@ func (s *Store) SeatOf(ctx context.Context, meetup string, alumnus int64) (flows
 
 // Availability counts a meetup's seats, offers and waitlist.
 func (s *Store) Availability(ctx context.Context, meetup string) (flows.Availability, error) {
-	res, err := rsvpScript.Run(ctx, s.rdb, s.rsvpKeys(meetup), "count", "-").Int64Slice()
+	res, err := s.runRSVP(ctx, meetup, true, "count", "-").Int64Slice()
 	if err != nil || len(res) != 4 {
 		return flows.Availability{}, fmt.Errorf("count seats of %s: %v %w", meetup, res, err)
 	}
@@ -120,7 +158,7 @@ func (s *Store) Availability(ctx context.Context, meetup string) (flows.Availabi
 // CancelRSVP gives up the alumnus's seat, offer or waitlist place. A freed seat is offered at once to
 // the first waitlisted alumni (returned), whose offer runs until offerExpires.
 func (s *Store) CancelRSVP(ctx context.Context, meetup string, alumnus int64, offerExpires time.Time) (was flows.SeatStatus, offered []int64, err error) {
-	res, err := rsvpScript.Run(ctx, s.rdb, s.rsvpKeys(meetup), "cancel", alumnus, offerExpires.Unix()).StringSlice()
+	res, err := s.runRSVP(ctx, meetup, false, "cancel", alumnus, offerExpires.Unix()).StringSlice()
 	if err != nil {
 		return "", nil, fmt.Errorf("cancel %s for %d: %w", meetup, alumnus, err)
 	}
@@ -136,7 +174,7 @@ func (s *Store) CancelRSVP(ctx context.Context, meetup string, alumnus int64, of
 // ExpireOffers withdraws the offers that ran out by now and passes their seats on to the next
 // waitlisted alumni, whose offers run until offerExpires.
 func (s *Store) ExpireOffers(ctx context.Context, meetup string, now, offerExpires time.Time) (expired, offered []int64, err error) {
-	res, err := rsvpScript.Run(ctx, s.rdb, s.rsvpKeys(meetup), "expire", "-", now.Unix(), offerExpires.Unix()).StringSlice()
+	res, err := s.runRSVP(ctx, meetup, false, "expire", "-", now.Unix(), offerExpires.Unix()).StringSlice()
 	if err != nil {
 		return nil, nil, fmt.Errorf("expire offers of %s: %w", meetup, err)
 	}
@@ -176,7 +214,7 @@ func (s *Store) CheckIn(ctx context.Context, meetup string, alumnus int64, code 
 	if alumnus != 0 {
 		who = strconv.FormatInt(alumnus, 10)
 	}
-	res, err := rsvpScript.Run(ctx, s.rdb, s.rsvpKeys(meetup), "checkin", who, strings.ToUpper(code), now.Unix()).StringSlice()
+	res, err := s.runRSVP(ctx, meetup, false, "checkin", who, strings.ToUpper(code), now.Unix()).StringSlice()
 	if err != nil {
 		return flows.CheckIn{}, fmt.Errorf("check in %s at %s: %w", code, meetup, err)
 	}

@@ -1,5 +1,9 @@
 -- RSVP scripts of one meetup. All keys share the meetup's hash tag.
--- KEYS: 1 info, 2 going, 3 offers, 4 waitlist, 5 seq, 6 tickets, 7 codes, 8 stats, 9 outbox, 10 checkins
+-- KEYS: 1 info, 2 going, 3 offers, 4 waitlist, 5 seq, 6 tickets, 7 codes, 8 stats, 9 outbox, 10 checkins,
+-- 11 the operation record of this call, 12 the meetup's JSON.
+-- ARGV: the op and its arguments, then always last the operation record's lifetime in ms (0: none).
+-- An operation record keeps the first answer of a call that changed something: the same call again
+-- (a redelivered update, a step retried after a conflict) returns it and changes nothing.
 -- info: hash capacity, status, end (unix s). going: set of confirmed alumni. offers: zset alumnus ->
 -- offer expiry (unix s), each holding a seat. waitlist: zset alumnus -> arrival number. tickets: hash
 -- alumnus -> code. codes: hash code -> alumnus. stats: hash of counters (cancelled, expired, ...).
@@ -39,6 +43,13 @@ end
 
 local op = ARGV[1]
 local a = ARGV[2]
+local opttl = tonumber(ARGV[#ARGV])
+if opttl > 0 then
+  local done = redis.call('GET', KEYS[11])
+  if done then return cjson.decode(done) end
+end
+
+local function run()
 
 if op == 'reserve' then
   -- ARGV: op, alumnus, code, now
@@ -121,6 +132,57 @@ elseif op == 'checkin' then
   redis.call('HINCRBY', KEYS[8], 'checkins', 1)
   return {'ok', who, ARGV[4]}
 
+elseif op == 'save' then
+  -- ARGV: op, -, mode, JSON, sha1 of the JSON the caller read ('' for none), capacity, status,
+  -- end (unix s), tell ('1': holders must hear of a new date, time or venue), file sum, now,
+  -- offer expiry. Writes the meetup only if it is still what the caller read (compare-and-set), checking
+  -- it against the seats taken; mode 'create' (must be new), 'edit' (must exist, not cancelled) or
+  -- 'file' (EVENTS_FILE: new, or changed in the file since it was last applied).
+  -- Returns {'saved', told, offered...}, {'unchanged'}, {'exists'}, {'gone'}, {'conflict'},
+  -- {'below_taken', taken} or {'has_holders'}.
+  local mode, js, seen = ARGV[3], ARGV[4], ARGV[5]
+  local cur = redis.call('GET', KEYS[12])
+  local info = redis.call('HMGET', KEYS[1], 'status', 'file_sum')
+  if mode == 'create' then
+    if cur then
+      if cur == js then return {'saved', '0'} end
+      return {'exists'}
+    end
+  elseif mode == 'file' and cur then
+    if info[2] == ARGV[10] then return {'unchanged'} end
+    if not info[2] then
+      -- Applied by a version that kept no sum: what Redis holds is the file's or a later edit in the
+      -- bot, which stands. Remember the file as applied.
+      redis.call('HSET', KEYS[1], 'file_sum', ARGV[10])
+      return {'unchanged'}
+    end
+  elseif mode == 'edit' and not cur then
+    return {'gone'}
+  end
+  if cur then
+    if redis.sha1hex(cur) ~= seen then return {'conflict'} end
+    if info[1] == 'cancelled' then return {'gone'} end
+    local holders = redis.call('SCARD', KEYS[2]) + redis.call('ZCARD', KEYS[3])
+    if tonumber(ARGV[6]) < holders then return {'below_taken', tostring(holders)} end
+    if ARGV[7] == 'draft' and holders + redis.call('ZCARD', KEYS[4]) > 0 then return {'has_holders'} end
+  end
+  redis.call('SET', KEYS[12], js)
+  redis.call('HSET', KEYS[1], 'capacity', ARGV[6], 'status', ARGV[7], 'end', ARGV[8])
+  if mode == 'file' then redis.call('HSET', KEYS[1], 'file_sum', ARGV[10]) end
+  local told = 0
+  if ARGV[9] == '1' and info[1] == 'published' then
+    local function tell(x) redis.call('RPUSH', KEYS[9], 'changed:' .. x); told = told + 1 end
+    for _, x in ipairs(redis.call('SMEMBERS', KEYS[2])) do tell(x) end
+    for _, x in ipairs(redis.call('ZRANGE', KEYS[3], 0, -1)) do tell(x) end
+    for _, x in ipairs(redis.call('ZRANGE', KEYS[4], 0, -1)) do tell(x) end
+  end
+  local res = {'saved', tostring(told)}
+  if ARGV[7] == 'published' and tonumber(ARGV[8]) > tonumber(ARGV[11]) then
+    -- More seats than before: the waiting list moves on at once.
+    for _, o in ipairs(offer(ARGV[12])) do res[#res + 1] = o end
+  end
+  return res
+
 elseif op == 'state' then
   return state(a) or {'none'}
 
@@ -129,3 +191,12 @@ elseif op == 'count' then
   return {tonumber(info[1] or '0'), redis.call('SCARD', KEYS[2]), redis.call('ZCARD', KEYS[3]), redis.call('ZCARD', KEYS[4])}
 end
 return redis.error_reply('unknown op ' .. tostring(op))
+end
+
+local res = run()
+-- Read-only ops, a code collision (retried with another code) and a conflict (retried after a new
+-- read) leave no record.
+if opttl > 0 and type(res) == 'table' and not res.err and res[1] ~= 'code_taken' and res[1] ~= 'conflict' and op ~= 'state' and op ~= 'count' then
+  redis.call('SET', KEYS[11], cjson.encode(res), 'PX', opttl)
+end
+return res

@@ -89,9 +89,7 @@ func newApp(st *store.Store, admins []int64) (*flows.Engine, *locales.Catalog, e
 	return &flows.Engine{App: app, Sessions: st}, cat, nil
 }
 
-// loadMeetups upserts the meetups of an EVENTS_FILE. A cancellation is for good: a meetup cancelled in
-// the bot stays cancelled whatever the file says, and one the file cancels tells its alumni, as
-// /admin does.
+// loadMeetups applies the meetups of an EVENTS_FILE (see meetupfile.Apply).
 func loadMeetups(ctx context.Context, st *store.Store, atlas *area.Atlas, path string, log *slog.Logger) (int, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -102,24 +100,8 @@ func loadMeetups(ctx context.Context, st *store.Store, atlas *area.Atlas, path s
 	if err != nil {
 		return 0, fmt.Errorf("EVENTS_FILE %s: %w", path, err)
 	}
-	for _, m := range ms {
-		old, err := st.Meetup(ctx, m.ID)
-		if err != nil {
-			return 0, fmt.Errorf("EVENTS_FILE %s: %w", path, err)
-		}
-		switch {
-		case old != nil && old.Status == flows.MeetupCancelled && m.Status != flows.MeetupCancelled:
-			log.Warn("EVENTS_FILE lists a cancelled meetup as not cancelled; it stays cancelled", "meetup", m.ID)
-			continue
-		case old != nil && old.Status != flows.MeetupCancelled && m.Status == flows.MeetupCancelled:
-			if _, err := st.CancelMeetup(ctx, m); err != nil {
-				return 0, fmt.Errorf("EVENTS_FILE %s: cancel %s: %w", path, m.ID, err)
-			}
-			continue
-		}
-		if err := st.SaveMeetup(ctx, m); err != nil {
-			return 0, fmt.Errorf("EVENTS_FILE %s: %w", path, err)
-		}
+	if err := meetupfile.Apply(ctx, st, ms, time.Now(), log); err != nil {
+		return 0, fmt.Errorf("EVENTS_FILE %s: %w", path, err)
 	}
 	return len(ms), nil
 }
