@@ -132,6 +132,18 @@ func TestLoadMeetups(t *testing.T) {
 	if _, err := st.Reserve(ctx, "jambi-2027", 7, time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)); err != nil {
 		t.Fatal(err)
 	}
+	// An organizer gives Jambi more seats in the bot; a restart with the same file keeps them.
+	j, _ := st.Meetup(ctx, "jambi-2027")
+	j.Capacity += 30
+	if w, err := st.WriteMeetup(ctx, *j, flows.WriteEdit, "", time.Now()); err != nil || w.Status != flows.WriteSaved {
+		t.Fatalf("edit = %+v, %v", w, err)
+	}
+	if _, err := loadMeetups(ctx, st, atlas, path, quiet); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := st.Meetup(ctx, "jambi-2027"); got.Capacity != j.Capacity {
+		t.Errorf("capacity %d after a restart with the old file, want the edit (%d) to stand", got.Capacity, j.Capacity)
+	}
 	g, _ := st.Meetup(ctx, "gorontalo-2027")
 	if _, err := st.CancelMeetup(ctx, *g); err != nil {
 		t.Fatal(err)
