@@ -19,6 +19,10 @@
 //	    workshops:
 //	      - {title: Personal Branding, trainer: Paradigm, start: "10:00", end: "11:30"}
 //
-// Loading the same file again changes nothing: meetups are upserted by id.
+// The bot is the one writer of a meetup (Apply): a meetup the store does not have yet is created; one
+// it has changes only when the file's version of it changed since it was last applied, and then as
+// /buatacara changes it (checked against the seats taken, holders told of a new date, time or venue
+// once). Loading the same file again, on every replica at every start, changes nothing, and edits made
+// in the bot stand.
 // It imports area and flows.
 package meetupfile
