@@ -51,9 +51,15 @@ type Queue interface {
 }
 
 // Limiter paces a lane: Wait returns when one more message may go (issue 8: a rate shared by every
-// replica through Redis). A lane without one sends as fast as the Bot API lets it.
+// replica through Redis). A lane without one sends as fast as the Bot API lets it. A Limiter that also
+// has a method Throttled(retryAfter time.Duration) hears of every 429 the lane gets, to lower its rate
+// (and climb back while none comes).
 type Limiter interface {
 	Wait(ctx context.Context) error
+}
+
+type throttledLimiter interface {
+	Throttled(retryAfter time.Duration)
 }
 
 // Lane defaults.
@@ -283,6 +289,9 @@ func (l *Lane) handle(ctx context.Context, m flows.Outbound) {
 	case errors.As(err, &flood), ctx.Err() != nil && !isPermanent(err):
 		// Not an attempt: the sender paused for retry_after (or we are stopping). Sent when it ends.
 		l.metrics.queueRetried.WithLabelValues(lane).Inc()
+		if tl, ok := l.cfg.Limiter.(throttledLimiter); ok && flood != nil {
+			tl.Throttled(time.Duration(flood.RetryAfter) * time.Second)
+		}
 		l.giveBack(ctx, []flows.Outbound{m})
 	case isPermanent(err):
 		l.deadLetter(ctx, m, err.Error())
