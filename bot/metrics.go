@@ -9,9 +9,16 @@ import (
 type metrics struct {
 	updates  *prometheus.CounterVec // by kind: text, command, button, photo, other, ignored, blocked, duplicate, flood
 	duration prometheus.Histogram   // handling time of one update, from dispatch to the last API call
-	errors   *prometheus.CounterVec // by stage: handle, panic, send
+	errors   *prometheus.CounterVec // by stage: handle, panic, send, queue
 	api      *prometheus.CounterVec // Bot API calls by method and outcome
 	inflight prometheus.Gauge       // updates dispatched and not yet finished
+
+	// The outbound queue, by lane (see lane.go).
+	queuePending   *prometheus.GaugeVec   // messages queued or handed out, not yet done
+	queueOldest    *prometheus.GaugeVec   // age in seconds of the oldest of them
+	queueDelivered *prometheus.CounterVec // sent (or nothing left to say) and acknowledged
+	queueRetried   *prometheus.CounterVec // attempts that failed and will be tried again
+	queueDead      *prometheus.CounterVec // given up on: written to the dead-letter stream
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
@@ -32,9 +39,25 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		inflight: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "alumnibot_updates_in_flight", Help: "Updates dispatched and not yet handled.",
 		}),
+		queuePending: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "alumnibot_queue_pending", Help: "Outbound messages queued or being sent, not yet done, by lane.",
+		}, []string{"lane"}),
+		queueOldest: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "alumnibot_queue_oldest_seconds", Help: "Age of the oldest outbound message not yet done, by lane.",
+		}, []string{"lane"}),
+		queueDelivered: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "alumnibot_queue_delivered_total", Help: "Outbound messages sent and acknowledged, by lane.",
+		}, []string{"lane"}),
+		queueRetried: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "alumnibot_queue_retried_total", Help: "Outbound message attempts that will be tried again, by lane.",
+		}, []string{"lane"}),
+		queueDead: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "alumnibot_queue_dead_lettered_total", Help: "Outbound messages given up on and dead-lettered, by lane.",
+		}, []string{"lane"}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.updates, m.duration, m.errors, m.api, m.inflight)
+		reg.MustRegister(m.updates, m.duration, m.errors, m.api, m.inflight,
+			m.queuePending, m.queueOldest, m.queueDelivered, m.queueRetried, m.queueDead)
 	}
 	return m
 }

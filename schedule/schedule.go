@@ -2,6 +2,7 @@ package schedule
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -89,18 +90,19 @@ func ExpireOffers(st Offers, log *slog.Logger) func(ctx context.Context, now tim
 		if err != nil {
 			return err
 		}
+		var errs []error // one meetup's failure does not hold the others' seats
 		for _, m := range ms {
 			if m.Status != flows.MeetupPublished {
 				continue
 			}
 			expired, offered, err := st.ExpireOffers(ctx, m.ID, now, flows.OfferExpiry(m, now))
 			if err != nil {
-				return err
+				errs = append(errs, err)
 			}
 			if len(expired)+len(offered) > 0 {
 				log.Info("offers passed on", "meetup", m.ID, "expired", len(expired), "offered", len(offered))
 			}
 		}
-		return nil
+		return errors.Join(errs...)
 	}
 }

@@ -19,7 +19,7 @@ import (
 //
 //	ab:{mt:<id>}:info   status "cancelled", cancel_told "1" once the cancellation notices are queued
 //
-// and queues "cancelled:<alumnus>" notices in its outbox.
+// and queues "cancelled" notices in its outbound queue stream.
 
 // FindCode tells which alumnus holds a check-in code at a meetup, checking nobody in. The code is
 // matched in upper case, as tickets show it.
@@ -62,7 +62,8 @@ var cancelScript = redis.NewScript(cancelLua)
 var ErrNoMeetup = errors.New("no such meetup")
 
 // CancelMeetup cancels a meetup: in one script its RSVPs close and every alumnus holding a seat, an
-// offer or a waitlist place gets one "cancelled" notice in the outbox; then the meetup is saved with
+// offer or a waitlist place gets one "cancelled" notice in the outbound queue, offers and the waiting
+// list are withdrawn (no seat is handed out or passed on any more); then the meetup is saved with
 // status cancelled. Run again — a retry after a failure in between, a second organizer — it queues
 // nothing more. told is the number of notices queued by this call.
 func (s *Store) CancelMeetup(ctx context.Context, m flows.Meetup) (told int, err error) {
@@ -75,7 +76,9 @@ func (s *Store) CancelMeetup(ctx context.Context, m flows.Meetup) (told int, err
 		return 0, fmt.Errorf("cancel meetup %s: %w", m.ID, ErrNoMeetup)
 	}
 	if n > 0 {
-		s.markOutbox(ctx, m.ID)
+		if err := s.registerNotices(ctx, m.ID); err != nil {
+			return n, err
+		}
 	}
 	// The RSVPs are closed already; the meetup's own record follows. Should this fail, the meetup
 	// still looks published until the organizer tries again, but nobody can RSVP and nobody is told twice.

@@ -30,12 +30,17 @@
 //	ab:{mt:<id>}:codes         hash    check-in code -> alumnus
 //	ab:{mt:<id>}:checkins      hash    alumnus -> check-in time (unix s)
 //	ab:{mt:<id>}:stats         hash    counters: reserved, waitlisted, cancelled, claimed, expired, checkins
-//	ab:{mt:<id>}:outbox        list    notices to send: "<kind>:<alumnus>[:<until>]"
+//	ab:{mt:<id>}:q             stream  its notices in the outbound queue (v, kind, alumnus, meetup,
+//	                                   until: flows/notices.go); consumer group "notices"; an entry is
+//	                                   deleted once sent, so it holds only what is not done yet
 //
 // None of the meetup keys expires: they are promises made to alumni. Shared keys:
 //
 //	ab:meetups                 zset    meetup ids by end time (unix s)
-//	ab:outbox                  set     meetups whose outbox may hold notices
+//	ab:queues:<lane>           set     the outbound queue streams of a lane ("notices") that may hold
+//	                                   messages; consumers read these (store/outbox.go)
+//	ab:deadletter              stream  outbound messages given up on: lane, queue, id, attempts, error,
+//	                                   at, entry (the original fields as JSON); MAXLEN ~10,000
 //	ab:roles                   hash    user id -> "*" or a province code: granted organizer roles
 //	ab:lock:<name>             string  a replica's token while it runs a periodic job   expires with the job
 //

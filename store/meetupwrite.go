@@ -68,7 +68,7 @@ func (s *Store) WriteMeetup(ctx context.Context, m flows.Meetup, mode flows.Writ
 				return w, fmt.Errorf("index meetup %s: %w", m.ID, err)
 			}
 			if w.Told+len(w.Offered) > 0 {
-				s.markOutbox(ctx, m.ID)
+				return w, s.registerNotices(ctx, m.ID)
 			}
 			return w, nil
 		case flows.WriteUnchanged, flows.WriteExists, flows.WriteGone, flows.WriteHasHolders:

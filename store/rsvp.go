@@ -24,9 +24,8 @@ import (
 //	ab:{mt:<id>}:tickets   hash    alumnus -> check-in code
 //	ab:{mt:<id>}:codes     hash    check-in code -> alumnus (codes are unique per meetup)
 //	ab:{mt:<id>}:stats     hash    counters: reserved, waitlisted, cancelled, claimed, expired
-//	ab:{mt:<id>}:outbox    list    notices to send: "offer:<alumnus>:<expiry>", "expired:<alumnus>"
+//	ab:{mt:<id>}:q         stream  the meetup's notices of the outbound queue (see outbox.go)
 //	ab:{mt:<id>}:checkins  hash    alumnus -> check-in time (unix s)
-//	ab:outbox              set     meetups whose outbox may hold notices
 //
 // None of them expires: they are promises made to alumni.
 
@@ -36,7 +35,7 @@ var rsvpScript = redis.NewScript(rsvpLua)
 
 func (s *Store) rsvpKeys(meetup string) []string {
 	tag := s.prefix + "{mt:" + meetup + "}:"
-	return []string{tag + "info", tag + "going", tag + "offers", tag + "waitlist", tag + "seq", tag + "tickets", tag + "codes", tag + "stats", tag + "outbox", tag + "checkins"}
+	return []string{tag + "info", tag + "going", tag + "offers", tag + "waitlist", tag + "seq", tag + "tickets", tag + "codes", tag + "stats", tag + "q", tag + "checkins"}
 }
 
 // OpTTL is how long the first outcome of an operation is kept for a re-run of the same update: longer
@@ -97,7 +96,8 @@ func (s *Store) Reserve(ctx context.Context, meetup string, alumnus int64, now t
 	return s.withCode(ctx, "reserve", meetup, alumnus, now)
 }
 
-// Claim confirms a seat offered to the alumnus, if the offer has not expired.
+// Claim confirms a seat offered to the alumnus, if the offer has not expired and the meetup is still
+// published (SeatClosed otherwise, whatever the alumnus held).
 func (s *Store) Claim(ctx context.Context, meetup string, alumnus int64, now time.Time) (flows.Seat, error) {
 	return s.withCode(ctx, "claim", meetup, alumnus, now)
 }
@@ -155,8 +155,10 @@ func (s *Store) Availability(ctx context.Context, meetup string) (flows.Availabi
 	return flows.Availability{Capacity: int(res[0]), Confirmed: int(res[1]), Offered: int(res[2]), Waitlisted: int(res[3])}, nil
 }
 
-// CancelRSVP gives up the alumnus's seat, offer or waitlist place. A freed seat is offered at once to
-// the first waitlisted alumni (returned), whose offer runs until offerExpires.
+// CancelRSVP gives up the alumnus's seat, offer or waitlist place. A freed seat of a published meetup
+// is offered at once to the first waitlisted alumni (returned), whose offer runs until offerExpires.
+// An error after the script (the notices are queued but their stream could not be registered; the
+// sweep will) comes with the results.
 func (s *Store) CancelRSVP(ctx context.Context, meetup string, alumnus int64, offerExpires time.Time) (was flows.SeatStatus, offered []int64, err error) {
 	res, err := s.runRSVP(ctx, meetup, false, "cancel", alumnus, offerExpires.Unix()).StringSlice()
 	if err != nil {
@@ -166,13 +168,14 @@ func (s *Store) CancelRSVP(ctx context.Context, meetup string, alumnus int64, of
 		return "", nil, err
 	}
 	if len(offered) > 0 {
-		s.markOutbox(ctx, meetup)
+		err = s.registerNotices(ctx, meetup)
 	}
-	return flows.SeatStatus(res[0]), offered, nil
+	return flows.SeatStatus(res[0]), offered, err
 }
 
 // ExpireOffers withdraws the offers that ran out by now and passes their seats on to the next
-// waitlisted alumni, whose offers run until offerExpires.
+// waitlisted alumni of a published meetup, whose offers run until offerExpires. Like CancelRSVP, an
+// error registering the queued notices comes with the results.
 func (s *Store) ExpireOffers(ctx context.Context, meetup string, now, offerExpires time.Time) (expired, offered []int64, err error) {
 	res, err := s.runRSVP(ctx, meetup, false, "expire", "-", now.Unix(), offerExpires.Unix()).StringSlice()
 	if err != nil {
@@ -187,9 +190,9 @@ func (s *Store) ExpireOffers(ctx context.Context, meetup string, now, offerExpir
 				return nil, nil, err
 			}
 			if len(expired)+len(offered) > 0 {
-				s.markOutbox(ctx, meetup)
+				err = s.registerNotices(ctx, meetup)
 			}
-			return expired, offered, nil
+			return expired, offered, err
 		}
 	}
 	return nil, nil, fmt.Errorf("expire offers of %s: malformed answer", meetup)

@@ -1,5 +1,5 @@
 -- RSVP scripts of one meetup. All keys share the meetup's hash tag.
--- KEYS: 1 info, 2 going, 3 offers, 4 waitlist, 5 seq, 6 tickets, 7 codes, 8 stats, 9 outbox, 10 checkins,
+-- KEYS: 1 info, 2 going, 3 offers, 4 waitlist, 5 seq, 6 tickets, 7 codes, 8 stats, 9 q, 10 checkins,
 -- 11 the operation record of this call, 12 the meetup's JSON.
 -- ARGV: the op and its arguments, then always last the operation record's lifetime in ms (0: none).
 -- An operation record keeps the first answer of a call that changed something: the same call again
@@ -7,8 +7,23 @@
 -- info: hash capacity, status, end (unix s). going: set of confirmed alumni. offers: zset alumnus ->
 -- offer expiry (unix s), each holding a seat. waitlist: zset alumnus -> arrival number. tickets: hash
 -- alumnus -> code. codes: hash code -> alumnus. stats: hash of counters (cancelled, expired, ...).
--- outbox: list of notices still to tell alumni, "offer:<alumnus>:<expiry>" or "expired:<alumnus>",
--- written in the same script as the change they report so none is lost.
+-- q: the meetup's stream of the outbound queue; offers and expiries are added to it (encoding v1 of
+-- flows/notices.go: v, kind, alumnus, meetup, until) in the same script as the change they report, so
+-- none is lost. Only a published meetup hands out or passes on seats.
+
+local meetup = string.match(KEYS[9], '{mt:(.-)}')
+
+local function notify(kind, a, untl)
+  if untl then
+    redis.call('XADD', KEYS[9], '*', 'v', '1', 'kind', kind, 'alumnus', a, 'meetup', meetup, 'until', untl)
+  else
+    redis.call('XADD', KEYS[9], '*', 'v', '1', 'kind', kind, 'alumnus', a, 'meetup', meetup)
+  end
+end
+
+local function published()
+  return redis.call('HGET', KEYS[1], 'status') == 'published'
+end
 
 local function state(a)
   if redis.call('SISMEMBER', KEYS[2], a) == 1 then
@@ -25,8 +40,10 @@ local function state(a)
   return nil
 end
 
--- offer gives free seats to the first waitlisted alumni; returns their ids.
+-- offer gives free seats to the first waitlisted alumni; returns their ids. A meetup that is not
+-- published (cancelled, or back to draft) gives nothing.
 local function offer(expiry)
+  if not published() then return {} end
   local info = redis.call('HMGET', KEYS[1], 'capacity')
   local free = tonumber(info[1] or '0') - redis.call('SCARD', KEYS[2]) - redis.call('ZCARD', KEYS[3])
   local offered = {}
@@ -34,7 +51,7 @@ local function offer(expiry)
     local first = redis.call('ZPOPMIN', KEYS[4])
     if #first == 0 then break end
     redis.call('ZADD', KEYS[3], expiry, first[1])
-    redis.call('RPUSH', KEYS[9], 'offer:' .. first[1] .. ':' .. expiry)
+    notify('offer', first[1], expiry)
     offered[#offered + 1] = first[1]
     free = free - 1
   end
@@ -92,7 +109,12 @@ elseif op == 'cancel' then
   return res
 
 elseif op == 'claim' then
-  -- ARGV: op, alumnus, code, now
+  -- ARGV: op, alumnus, code, now. An offer of a meetup that is not published any more (a cancelled
+  -- one's offers are withdrawn, but an old or forged button may still come) gives no seat.
+  if not published() then
+    if redis.call('EXISTS', KEYS[1]) == 0 then return {'unknown'} end
+    return {'closed'}
+  end
   local exp = redis.call('ZSCORE', KEYS[3], a)
   if not exp then
     local s = state(a)
@@ -112,7 +134,7 @@ elseif op == 'expire' then
   local gone = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', ARGV[3])
   for _, g in ipairs(gone) do
     redis.call('ZREM', KEYS[3], g)
-    redis.call('RPUSH', KEYS[9], 'expired:' .. g)
+    notify('expired', g)
   end
   if #gone > 0 then redis.call('HINCRBY', KEYS[8], 'expired', #gone) end
   local res = {}
@@ -171,7 +193,7 @@ elseif op == 'save' then
   if mode == 'file' then redis.call('HSET', KEYS[1], 'file_sum', ARGV[10]) end
   local told = 0
   if ARGV[9] == '1' and info[1] == 'published' then
-    local function tell(x) redis.call('RPUSH', KEYS[9], 'changed:' .. x); told = told + 1 end
+    local function tell(x) notify('changed', x); told = told + 1 end
     for _, x in ipairs(redis.call('SMEMBERS', KEYS[2])) do tell(x) end
     for _, x in ipairs(redis.call('ZRANGE', KEYS[3], 0, -1)) do tell(x) end
     for _, x in ipairs(redis.call('ZRANGE', KEYS[4], 0, -1)) do tell(x) end

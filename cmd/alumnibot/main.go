@@ -163,16 +163,22 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 	}
 	sched := &schedule.Scheduler{Locker: st, Log: log, Jobs: []schedule.Job{
 		{Name: "expire-offers", Spec: "@every 1m", TTL: time.Minute, Run: schedule.ExpireOffers(st, log)},
-		{Name: "notices", Spec: "@every 5s", TTL: time.Minute, Run: func(ctx context.Context, _ time.Time) error {
-			return b.SendNotices(ctx, st, engine.App.Atlas)
+		// The notices lane's registry is written after each change; this finds what a failure left out.
+		{Name: "queue-sweep", Spec: "@every 1m", TTL: time.Minute, Run: func(ctx context.Context, _ time.Time) error {
+			_, err := st.SweepNoticeQueues(ctx)
+			return err
 		}},
 	}}
+	// Every replica consumes the notices lane: the consumer group hands each notice to one of them.
+	notices := b.NoticesLane(st, engine.App, bot.LaneConfig{})
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	schedDone := make(chan error, 1)
+	schedDone, lanesDone := make(chan error, 1), make(chan struct{})
 	go func() { schedDone <- sched.Run(runCtx) }()
+	go func() { defer close(lanesDone); notices.Run(runCtx, 2*time.Second) }()
 	err = b.Run(runCtx)
-	cancel() // Run returns on shutdown or a start-up error: stop the scheduler either way
+	cancel() // Run returns on shutdown or a start-up error: stop the scheduler and the lanes either way
+	<-lanesDone
 	if schedErr := <-schedDone; err == nil {
 		err = schedErr
 	}
