@@ -53,10 +53,19 @@ func TestCommitAndLoad(t *testing.T) {
 		t.Errorf("version %d applied %v, want 1 false", l.Version, l.Applied)
 	}
 
-	// The same update again: applied, with its result to repeat.
+	// The same update again while the committing replica holds the sending: applied, nothing to send.
 	l, _ = s.Load(ctx, 7, 1, now)
+	if !l.Applied || l.Result != nil {
+		t.Fatalf("redelivered update within the claim: applied %v result %q", l.Applied, l.Result)
+	}
+	// Once the claim ran out (its holder died), a redelivery claims the replies and repeats them, once.
+	later := now.Add(store.ClaimTTL)
+	l, _ = s.Load(ctx, 7, 1, later)
 	if !l.Applied || string(l.Result) != `{"l":"id"}` {
-		t.Fatalf("redelivered update: applied %v result %q", l.Applied, l.Result)
+		t.Fatalf("redelivered update after the claim: applied %v result %q", l.Applied, l.Result)
+	}
+	if l, _ = s.Load(ctx, 7, 1, later); !l.Applied || l.Result != nil {
+		t.Fatalf("second redelivery after the claim: applied %v result %q", l.Applied, l.Result)
 	}
 	if err := s.Commit(ctx, flows.Commit{User: 7, Update: 1, Version: 1, Next: next}); !errors.Is(err, flows.ErrApplied) {
 		t.Errorf("second commit of update 1 = %v, want ErrApplied", err)
@@ -65,15 +74,22 @@ func TestCommitAndLoad(t *testing.T) {
 	if err := s.Undelivered(ctx, 7, 1); err != nil {
 		t.Fatal(err)
 	}
-	l, _ = s.Load(ctx, 7, 2, now)
-	if string(l.Undelivered) != `{"l":"id"}` {
-		t.Fatalf("undelivered = %q", l.Undelivered)
+	l, _ = s.Load(ctx, 7, 2, later)
+	if diff := cmp.Diff([]flows.Pending{{Update: 1, Result: []byte(`{"l":"id"}`)}}, l.Undelivered); diff != "" {
+		t.Fatalf("undelivered (-want +got):\n%s", diff)
 	}
-	if err := s.Commit(ctx, flows.Commit{User: 7, Update: 2, Version: 1, Prev: next, Next: next}); err != nil {
+	if err := s.Commit(ctx, flows.Commit{User: 7, Update: 2, Version: 1, Prev: next, Next: next, Carries: []int64{1}, Now: later}); err != nil {
 		t.Fatal(err)
 	}
-	if l, _ = s.Load(ctx, 7, 5, now); l.Undelivered != nil {
-		t.Fatalf("undelivered after the next commit = %q", l.Undelivered)
+	if l, _ = s.Load(ctx, 7, 5, later); l.Undelivered != nil {
+		t.Fatalf("undelivered after the next commit = %+v", l.Undelivered)
+	}
+	// Sent replies are dropped: a redelivery after the claim has nothing to repeat.
+	if err := s.Delivered(ctx, flows.Delivery{User: 7, Update: 2}); err != nil {
+		t.Fatal(err)
+	}
+	if l, _ = s.Load(ctx, 7, 2, later.Add(store.ClaimTTL)); !l.Applied || l.Result != nil {
+		t.Fatalf("redelivery of a sent update: applied %v result %q", l.Applied, l.Result)
 	}
 
 	// A stale version is refused.
