@@ -25,7 +25,7 @@ end
 local now = tonumber(ARGV[6])
 for carried in string.gmatch(ARGV[9], '%S+') do
   local r = redis.call('HGET', conv, 'r:' .. carried)
-  if not r or tonumber(string.match(r, '^(%d+)')) > now then
+  if not r or tonumber(string.match(r, '^(-?%d+)')) > now then
     return 'conflict'
   end
 end
@@ -42,7 +42,10 @@ for old in string.gmatch(applied, '%S+') do
     redis.call('HDEL', conv, 'r:' .. old)
   end
 end
-redis.call('HSET', conv, 'v', v + 1, 's', ARGV[2], 'a', table.concat(ids, ' '), 'r:' .. id, ARGV[7] .. ' ' .. ARGV[5])
+redis.call('HSET', conv, 'v', v + 1, 's', ARGV[2], 'a', table.concat(ids, ' '))
+if ARGV[5] ~= '' then
+  redis.call('HSET', conv, 'r:' .. id, ARGV[7] .. ' ' .. ARGV[5])
+end
 redis.call('PEXPIRE', conv, ARGV[3])
 if ARGV[10] == 'del' then
   redis.call('DEL', KEYS[2])

@@ -69,6 +69,9 @@ func (s *Store) Claim(ctx context.Context, meetup string, alumnus int64, now tim
 
 // withCode runs an operation that may hand out a check-in code, drawing a new code on a collision.
 func (s *Store) withCode(ctx context.Context, op, meetup string, alumnus int64, now time.Time) (flows.Seat, error) {
+	if err := s.addMine(ctx, alumnus, meetup); err != nil { // before the place exists: see mine.go
+		return flows.Seat{}, err
+	}
 	for range 20 { // 31^6 ≈ 887 million codes: a collision is rare, twenty in a row impossible in practice
 		res, err := rsvpScript.Run(ctx, s.rdb, s.rsvpKeys(meetup), op, alumnus, s.codes(), now.Unix()).StringSlice()
 		if err != nil {
@@ -124,6 +127,7 @@ func (s *Store) CancelRSVP(ctx context.Context, meetup string, alumnus int64, of
 	if err != nil {
 		return "", nil, fmt.Errorf("cancel %s for %d: %w", meetup, alumnus, err)
 	}
+	_ = s.forgetMine(ctx, alumnus, meetup) // on failure the index keeps a stale entry, which readers skip
 	if offered, err = parseIDs(res[1:]); err != nil {
 		return "", nil, err
 	}
