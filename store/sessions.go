@@ -61,7 +61,7 @@ return 1`)
 
 // markInactiveScript flags a profile inactive only if it exists, so a blocked sender leaves no stub.
 var markInactiveScript = redis.NewScript(`
-if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'active', '0') return 1 end
+if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'a', '0') return 1 end
 return 0`)
 
 var _ flows.Sessions = (*Store)(nil)
@@ -246,42 +246,78 @@ func sameProfile(a, b flows.Profile) bool {
 		a.Active == b.Active && a.ReferredBy == b.ReferredBy
 }
 
+// A profile hash is written with short field names and times in unix seconds, which keeps a settled
+// alumnus's profile small (see TestMemoryPerAlumnus); profiles written before use the long names and
+// RFC 3339 times, and are read as well (each field: the short name first, then the long one) until
+// the conversation next writes the profile.
+//
+//	short  long         value
+//	n      name         the name
+//	p      province     area province code
+//	r      regency      area regency code
+//	w      wave         wave number
+//	l      lang         id, en
+//	c      consent_at   unix s (long: RFC 3339)
+//	t      created_at   unix s (long: RFC 3339)
+//	a      active       "0" once the alumnus blocked the bot; absent: active
+//	f      referred_by  the referring alumnus's id; absent: none
+//	mt                  the index of the alumnus's meetups (mine.go): not the conversation's
+var profileNames = [][2]string{
+	{"n", "name"}, {"p", "province"}, {"r", "regency"}, {"w", "wave"}, {"l", "lang"},
+	{"c", "consent_at"}, {"t", "created_at"}, {"a", "active"}, {"f", "referred_by"},
+}
+
 func encodeProfile(p *flows.Profile) []any {
-	active := "0"
-	if p.Active {
-		active = "1"
+	f := []any{"n", p.Name, "p", p.Province, "r", p.Regency, "w", p.Wave, "l", string(p.Lang)}
+	if !p.ConsentAt.IsZero() {
+		f = append(f, "c", p.ConsentAt.Unix())
 	}
-	f := []any{
-		"name", p.Name, "province", p.Province, "regency", p.Regency, "wave", p.Wave, "lang", string(p.Lang),
-		"consent_at", formatTime(p.ConsentAt), "created_at", formatTime(p.CreatedAt), "active", active,
+	if !p.CreatedAt.IsZero() {
+		f = append(f, "t", p.CreatedAt.Unix())
+	}
+	if !p.Active {
+		f = append(f, "a", "0")
 	}
 	if p.ReferredBy != 0 {
-		f = append(f, "referred_by", p.ReferredBy)
+		f = append(f, "f", p.ReferredBy)
 	}
 	return f
+}
+
+// profileField reads a profile field by its short name, else by its long one.
+func profileField(h map[string]string, short string) string {
+	if v, ok := h[short]; ok {
+		return v
+	}
+	for _, n := range profileNames {
+		if n[0] == short {
+			return h[n[1]]
+		}
+	}
+	return ""
 }
 
 // decodeProfile reads a profile hash. It always returns a profile: a field that cannot be read is left
 // empty (zero) and named in the error, so one bad field never locks an alumnus out.
 func decodeProfile(h map[string]string) (*flows.Profile, error) {
 	p := &flows.Profile{
-		Name: h["name"], Province: h["province"], Regency: h["regency"],
-		Lang: locales.Lang(h["lang"]), Active: h["active"] != "0",
+		Name: profileField(h, "n"), Province: profileField(h, "p"), Regency: profileField(h, "r"),
+		Lang: locales.Lang(profileField(h, "l")), Active: profileField(h, "a") != "0",
 	}
 	var errs []error
 	var err error
-	if w := h["wave"]; w != "" {
+	if w := profileField(h, "w"); w != "" {
 		if p.Wave, err = strconv.Atoi(w); err != nil {
 			p.Wave, errs = 0, append(errs, fmt.Errorf("wave %q: %w", w, err))
 		}
 	}
-	if p.ConsentAt, err = parseTime(h["consent_at"]); err != nil {
+	if p.ConsentAt, err = parseTime(profileField(h, "c")); err != nil {
 		errs = append(errs, fmt.Errorf("consent_at: %w", err))
 	}
-	if p.CreatedAt, err = parseTime(h["created_at"]); err != nil {
+	if p.CreatedAt, err = parseTime(profileField(h, "t")); err != nil {
 		errs = append(errs, fmt.Errorf("created_at: %w", err))
 	}
-	if r := h["referred_by"]; r != "" {
+	if r := profileField(h, "f"); r != "" {
 		if p.ReferredBy, err = strconv.ParseInt(r, 10, 64); err != nil {
 			p.ReferredBy, errs = 0, append(errs, fmt.Errorf("referred_by %q: %w", r, err))
 		}
@@ -289,16 +325,13 @@ func decodeProfile(h map[string]string) (*flows.Profile, error) {
 	return p, errors.Join(errs...)
 }
 
-func formatTime(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.UTC().Format(time.RFC3339)
-}
-
+// parseTime reads a profile time: unix seconds, or RFC 3339 as profiles were written before.
 func parseTime(s string) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
+	}
+	if sec, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return time.Unix(sec, 0).UTC(), nil
 	}
 	t, err := time.Parse(time.RFC3339, s)
 	if err != nil {

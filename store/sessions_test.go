@@ -171,3 +171,59 @@ func TestCommitRace(t *testing.T) {
 		t.Errorf("%d commits at version 0 succeeded, want 1", ok)
 	}
 }
+
+// Profiles written before the short field names are read, marked inactive and, once the conversation
+// writes the profile, rewritten in the short form; the index of meetups stays. A field that cannot be
+// read is left empty rather than locking the alumnus out.
+func TestProfilesOfTheOldFormat(t *testing.T) {
+	ctx := context.Background()
+	rdb := redistest.Start(t).Client(t)
+	s := store.New(rdb, "")
+	key := "ab:{u:7}:profile"
+	err := rdb.HSet(ctx, key, "name", "Vita", "province", "75", "regency", "75.71", "wave", "27", "lang", "id",
+		"consent_at", "2024-09-19T09:00:00Z", "created_at", "2024-09-19T09:00:00Z", "active", "1", "referred_by", "42",
+		"mt", "jambi").Err()
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := s.Load(ctx, 7, 1, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(vita(), l.Session.Profile); diff != "" {
+		t.Fatalf("old profile (-want +got):\n%s", diff)
+	}
+	if err := s.MarkInactive(ctx, 7); err != nil {
+		t.Fatal(err)
+	}
+	if p, err := s.Profile(ctx, 7); err != nil || p.Active {
+		t.Fatalf("old profile marked inactive: %+v, %v", p, err)
+	}
+	next := vita()
+	next.Wave = 28
+	err = s.Commit(ctx, flows.Commit{User: 7, Update: 1, Prev: flows.Session{Profile: vita()}, Next: flows.Session{Profile: next}, Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := rdb.HGetAll(ctx, key).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"n": "Vita", "p": "75", "r": "75.71", "w": "28", "l": "id", "c": "1726736400",
+		"t": "1726736400", "f": "42", "mt": "jambi"}
+	if diff := cmp.Diff(want, h); diff != "" {
+		t.Fatalf("rewritten profile (-want +got):\n%s", diff)
+	}
+
+	// A field that cannot be read.
+	if err := rdb.HSet(ctx, key, "w", "dua puluh", "c", "kemarin").Err(); err != nil {
+		t.Fatal(err)
+	}
+	l, err = s.Load(ctx, 7, 2, now)
+	if err != nil {
+		t.Fatalf("load of a partly unreadable profile: %v", err)
+	}
+	if p := l.Session.Profile; p == nil || p.Name != "Vita" || p.Wave != 0 || !p.ConsentAt.IsZero() || !p.CreatedAt.Equal(now) {
+		t.Fatalf("partly unreadable profile = %+v", p)
+	}
+}
