@@ -13,10 +13,11 @@
 //	                                   applied update ids, newest first), r:<update> ("<claim until,
 //	                                   unix ms> <JSON result>": replies not yet known sent, dropped once
 //	                                   sent or when <update> leaves a)   expires ConvTTL after the last input
-//	ab:{u:<id>}:profile        hash    name, province, regency, wave, lang, consent_at, created_at,
-//	                                   active, referred_by; mt (space-separated ids of the meetups the
-//	                                   alumnus holds or held a place at: a superset, see mine.go)
-//	                                                                       never expires
+//	ab:{u:<id>}:profile        hash    n, p, r, w, l, c, t, a, f: name, province, regency, wave, lang,
+//	                                   consent and creation (unix s), a "0" when inactive, referred by
+//	                                   (sessions.go; older profiles have long names, still read); mt:
+//	                                   space-separated ids of the meetups the alumnus holds or held a
+//	                                   place at, a superset (mine.go)      never expires
 //	ab:{u:<id>}:flood:<slot>   counter inputs in one 10 s window          expires after two windows
 //
 // One meetup (<id> is its slug; rsvp.lua, cancel.lua and notices.go run over these together):
