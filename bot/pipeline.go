@@ -65,7 +65,10 @@ func (b *Bot) finish(j job) {
 	}
 }
 
-// handle applies one update and carries out its replies. It never panics.
+// handle applies one update and carries out its replies. It never panics. The engine hands out the
+// replies of an update applied before only when this replica claimed their sending (the one that
+// applied it holds the claim, see flows.Sessions), so replicas holding the same update at once send
+// them once; replies that fail are given up for the chat's next update or a redelivery to send.
 func (b *Bot) handle(ctx context.Context, j job) {
 	ib := j.ib
 	defer func() { b.finish(j) }()

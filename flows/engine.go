@@ -17,17 +17,26 @@ var (
 )
 
 // Sessions is what the engine needs of the session store.
+//
+// The replies of an applied update are kept until they are known sent, and their sending is claimed
+// by one replica at a time for a while (a lease): Commit claims it for the replica that applied the
+// update; Load claims it for a replica that finds the update applied and its replies unsent and
+// unclaimed (their holder died, or gave them up with Undelivered). So two replicas holding the same
+// update at once send its replies once.
 type Sessions interface {
 	// Load reads a chat's session, whether the update was already applied, and counts the input
-	// towards the user's flood window.
+	// towards the user's flood window. For an applied update it claims the replies if they are unsent
+	// and unclaimed and returns them as Result (nil: sent, or claimed by another replica). For a new
+	// update it returns the unsent, unclaimed replies of the chat's earlier updates as Undelivered.
 	Load(ctx context.Context, user, update int64, now time.Time) (Loaded, error)
-	// Commit records the update as applied together with its result and stores next, atomically,
-	// provided the session is still at version. It returns ErrConflict or ErrApplied otherwise.
+	// Commit records the update as applied together with its result (claimed for sending by the
+	// caller) and stores next, atomically, provided the session is still at version and the carried
+	// updates' replies are still unclaimed. It returns ErrConflict or ErrApplied otherwise.
 	Commit(ctx context.Context, c Commit) error
-	// Undelivered notes that an applied update's replies could not be sent, so the chat's next update
-	// delivers them.
+	// Undelivered gives up the claim on an applied update's replies, which could not be sent: a
+	// redelivery of the update or the chat's next update sends them.
 	Undelivered(ctx context.Context, user, update int64) error
-	// Delivered drops the replay records of updates whose replies were sent.
+	// Delivered drops the kept replies of updates that were sent.
 	Delivered(ctx context.Context, ds ...Delivery) error
 }
 
@@ -36,11 +45,18 @@ type Loaded struct {
 	Session Session
 	Version int64  // opaque to the engine; handed back to Commit
 	Applied bool   // the update was applied before
-	Result  []byte // the applied update's result, kept for a while to repeat on a redelivery
+	Result  []byte // the applied update's result, if this Load claimed its unsent replies
 	Recent  int    // inputs of this user in the current flood window, this one included
 
-	// Undelivered is the result of an earlier update of the chat whose replies could not be sent.
-	Undelivered []byte
+	// Undelivered are earlier updates of the chat whose replies were not sent (sending failed, or
+	// their holder died) and nobody holds, oldest first.
+	Undelivered []Pending
+}
+
+// Pending is an applied update whose replies were not sent.
+type Pending struct {
+	Update int64
+	Result []byte
 }
 
 // Commit is one applied update.
@@ -48,8 +64,9 @@ type Commit struct {
 	User, Update int64
 	Version      int64
 	Prev, Next   Session
-	Result       []byte // the Result, kept for a while so a redelivery after a crash can repeat it
-	Now          time.Time
+	Result       []byte    // the Result, kept until it is known sent, so a redelivery can repeat it
+	Carries      []int64   // earlier updates whose unsent replies Result carries: their records go
+	Now          time.Time // the claim on sending Result runs from now
 }
 
 // Flood control: more than FloodLimit inputs in one FloodWindow and the rest of the window is
@@ -60,7 +77,7 @@ const (
 )
 
 // Engine applies inputs to sessions exactly once: it loads a chat's session, runs the App's step and
-// commits the new session with a de-duplication marker in one atomic write. Callers must apply one
+// commits the new session with the update's id and result in one atomic write. Callers must apply one
 // chat's inputs one after another; replicas racing on one chat are resolved by retrying the step.
 type Engine struct {
 	App      *App
@@ -91,8 +108,8 @@ func (e *Engine) try(ctx context.Context, in Input) (Outcome, error) {
 		return Outcome{}, err
 	}
 	if l.Applied {
-		// A redelivered update: repeat what it said if that may not have reached the user.
-		// Its replay record exists until the replies were known sent: a crash in between repeats them,
+		// A redelivered update: repeat what it said if that has not reached the user and nobody else
+		// is sending it (Load claimed it): a crash between sending and dropping the record repeats it,
 		// at most once per crash.
 		out := Outcome{Skipped: "duplicate"}
 		if len(l.Result) > 0 {
@@ -113,16 +130,23 @@ func (e *Engine) try(ctx context.Context, in Input) (Outcome, error) {
 	if err != nil {
 		return Outcome{}, fmt.Errorf("step update %d of %d: %w", in.UpdateID, in.UserID, err)
 	}
-	if l.Undelivered != nil {
+	var carries []int64
+	var earlier []Reply
+	for _, p := range l.Undelivered {
 		// Replies that could not be sent before go first: late, but not lost. They answered an older
 		// message, so they are sent anew rather than edited into the message of this update's button.
-		var earlier Result
-		if err := json.Unmarshal(l.Undelivered, &earlier); err == nil { // unreadable: not worth failing for
-			for i := range earlier.Replies {
-				earlier.Replies[i].Edit = false
-			}
-			res.Replies = append(earlier.Replies, res.Replies...)
+		carries = append(carries, p.Update)
+		var r Result
+		if err := json.Unmarshal(p.Result, &r); err != nil { // unreadable: not worth failing for
+			continue
 		}
+		for i := range r.Replies {
+			r.Replies[i].Edit = false
+		}
+		earlier = append(earlier, r.Replies...)
+	}
+	if len(earlier) > 0 {
+		res.Replies = append(earlier, res.Replies...)
 	}
 	raw, err := json.Marshal(res)
 	if err != nil {
@@ -130,7 +154,7 @@ func (e *Engine) try(ctx context.Context, in Input) (Outcome, error) {
 	}
 	err = e.Sessions.Commit(ctx, Commit{
 		User: in.UserID, Update: in.UpdateID, Version: l.Version,
-		Prev: l.Session, Next: next, Result: raw, Now: in.Now,
+		Prev: l.Session, Next: next, Result: raw, Carries: carries, Now: in.Now,
 	})
 	if err != nil {
 		return Outcome{}, fmt.Errorf("commit update %d of %d: %w", in.UpdateID, in.UserID, err)
@@ -141,7 +165,8 @@ func (e *Engine) try(ctx context.Context, in Input) (Outcome, error) {
 // Delivery names one update of one chat.
 type Delivery struct{ User, Update int64 }
 
-// Delivered notes that the replies of these inputs were sent: a redelivery of them repeats nothing.
+// Delivered notes that the replies of these inputs were sent: a redelivery of them repeats nothing,
+// and their claims end.
 func (e *Engine) Delivered(ctx context.Context, ins ...Input) error {
 	ds := make([]Delivery, len(ins))
 	for i, in := range ins {
@@ -150,8 +175,8 @@ func (e *Engine) Delivered(ctx context.Context, ins ...Input) error {
 	return e.Sessions.Delivered(ctx, ds...)
 }
 
-// Undelivered notes that the replies of in, applied, could not be sent: the chat's next update sends
-// them first.
+// Undelivered notes that the replies of in, applied, could not be sent: the claim on them ends, and a
+// redelivery of in or the chat's next update sends them.
 func (e *Engine) Undelivered(ctx context.Context, in Input) error {
 	return e.Sessions.Undelivered(ctx, in.UserID, in.UpdateID)
 }

@@ -36,9 +36,16 @@ func TestRedeliveredUpdateChangesNothing(t *testing.T) {
 	if err != nil || first.Skipped != "" || len(first.Replies) == 0 {
 		t.Fatalf("first delivery: %+v, %v", first, err)
 	}
-	// Redelivered (after a crash): nothing applied, the same replies again, since they may not have
-	// gone out — at most one duplicate per crash.
+	// Redelivered while the first delivery holds the sending: nothing applied, nothing to send.
 	again, err := e.Handle(ctx, start(1))
+	if err != nil || again.Skipped != "duplicate" || len(again.Replies) != 0 {
+		t.Fatalf("redelivery within the claim: %+v, %v", again, err)
+	}
+	// Redelivered after a crash (the claim ran out): the same replies again, since they may not have
+	// gone out — at most one duplicate per crash.
+	late := start(1)
+	late.Now = now.Add(store.ClaimTTL)
+	again, err = e.Handle(ctx, late)
 	if err != nil || again.Skipped != "duplicate" || len(again.Replies) != len(first.Replies) {
 		t.Fatalf("redelivery: %+v, %v", again, err)
 	}

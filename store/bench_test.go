@@ -18,7 +18,7 @@ import (
 const benchAlumni = 1024
 
 // BenchmarkLoadCommit is one engine step's Redis work, one after another: Load (one pipelined round
-// trip: conversation, profile, marker, flood counter) and Commit (one script) of an onboarded alumnus
+// trip: conversation with its de-duplication records, profile, flood counter) and Commit (one script) of an onboarded alumnus
 // whose profile stays as it is — what "halo" outside a conversation costs in Redis.
 func BenchmarkLoadCommit(b *testing.B) {
 	s, result := newBenchStore(b)

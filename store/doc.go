@@ -1,4 +1,4 @@
-// Package store keeps alumnibot's state in Redis: conversations, profiles, de-duplication markers,
+// Package store keeps alumnibot's state in Redis: conversations with their de-duplication records, profiles,
 // flood counters, meetups and their RSVPs, check-ins, notices to send, organizer roles and job locks.
 // It owns every key and script; callers never build keys.
 //
@@ -9,13 +9,15 @@
 //
 // One user (<id> is the Telegram user id, also the private chat's id):
 //
-//	ab:{u:<id>}:conv           hash    v (version), s (JSON flows.Conv), p (an update whose replies
-//	                                   could not be sent)                  expires ConvTTL after the last input
-//	ab:{u:<id>}:profile        hash    name, province, regency, wave, lang, consent_at, created_at,
-//	                                   active, referred_by                 never expires
-//	ab:{u:<id>}:upd:<update>   string  "1": the update was applied         expires MarkerTTL (48 h)
-//	ab:{u:<id>}:res:<update>   string  the update's JSON result, repeated on a redelivery after a crash;
-//	                                   dropped once sent                   expires ReplayTTL (1 h)
+//	ab:{u:<id>}:conv           hash    v (version), s (JSON flows.Conv), a (the last RecentUpdates
+//	                                   applied update ids, newest first), r:<update> ("<claim until,
+//	                                   unix ms> <JSON result>": replies not yet known sent, dropped once
+//	                                   sent or when <update> leaves a)   expires ConvTTL after the last input
+//	ab:{u:<id>}:profile        hash    n, p, r, w, l, c, t, a, f: name, province, regency, wave, lang,
+//	                                   consent and creation (unix s), a "0" when inactive, referred by
+//	                                   (sessions.go; older profiles have long names, still read); mt:
+//	                                   space-separated ids of the meetups the alumnus holds or held a
+//	                                   place at, a superset (mine.go)      never expires
 //	ab:{u:<id>}:flood:<slot>   counter inputs in one 10 s window          expires after two windows
 //
 // One meetup (<id> is its slug; rsvp.lua, cancel.lua and notices.go run over these together):

@@ -26,9 +26,6 @@ var _ flows.Reports = (*Store)(nil)
 // that one reply stays modest and other clients are not held up.
 const profileChunk = 500
 
-// profileFields are the profile fields a roster shows, in the order read.
-var profileFields = []string{"name", "province", "regency", "wave", "referred_by"}
-
 // Tally counts a meetup's seats, offers, waitlist, check-ins and cancellations, in one round trip. An
 // unknown meetup counts zero.
 func (s *Store) Tally(ctx context.Context, meetup string) (flows.Tally, error) {
@@ -164,20 +161,17 @@ func (s *Store) rosterProfiles(ctx context.Context, es []flows.RosterEntry) erro
 	for from := 0; from < len(es); from += profileChunk {
 		chunk := es[from:min(from+profileChunk, len(es))]
 		pipe := s.rdb.Pipeline()
-		cmds := make([]*redis.SliceCmd, len(chunk))
+		cmds := make([]*redis.MapStringStringCmd, len(chunk))
 		for i, e := range chunk {
-			cmds[i] = pipe.HMGet(ctx, s.userKey(e.Alumnus, "profile"), profileFields...)
+			cmds[i] = pipe.HGetAll(ctx, s.userKey(e.Alumnus, "profile"))
 		}
 		if _, err := pipe.Exec(ctx); err != nil {
 			return fmt.Errorf("read %d profiles: %w", len(chunk), err)
 		}
 		for i, c := range cmds {
-			v := c.Val()
-			str := func(j int) string { s, _ := v[j].(string); return s }
+			p, _ := decodeProfile(c.Val()) // an unreadable field shows empty
 			e := &chunk[i]
-			e.Name, e.Province, e.Regency = str(0), str(1), str(2)
-			e.Wave, _ = strconv.Atoi(str(3))
-			e.ReferredBy, _ = strconv.ParseInt(str(4), 10, 64)
+			e.Name, e.Province, e.Regency, e.Wave, e.ReferredBy = p.Name, p.Province, p.Regency, p.Wave, p.ReferredBy
 		}
 	}
 	return nil

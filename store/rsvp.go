@@ -104,6 +104,9 @@ func (s *Store) Claim(ctx context.Context, meetup string, alumnus int64, now tim
 
 // withCode runs an operation that may hand out a check-in code, drawing a new code on a collision.
 func (s *Store) withCode(ctx context.Context, op, meetup string, alumnus int64, now time.Time) (flows.Seat, error) {
+	if err := s.addMine(ctx, alumnus, meetup); err != nil { // before the place exists: see mine.go
+		return flows.Seat{}, err
+	}
 	// One operation id for every try: a collision records nothing, so the retry with another code is
 	// the same operation.
 	ctx = pinOp(ctx)
@@ -164,6 +167,7 @@ func (s *Store) CancelRSVP(ctx context.Context, meetup string, alumnus int64, of
 	if err != nil {
 		return "", nil, fmt.Errorf("cancel %s for %d: %w", meetup, alumnus, err)
 	}
+	_ = s.forgetMine(ctx, alumnus, meetup) // on failure the index keeps a stale entry, which readers skip
 	if offered, err = parseIDs(res[1:]); err != nil {
 		return "", nil, err
 	}

@@ -6,7 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -15,82 +18,130 @@ import (
 	"github.com/alumnibot/alumnibot/locales"
 )
 
-// Lifetimes of temporary keys.
+// Lifetimes and bounds of a chat's de-duplication records.
 const (
-	ConvTTL   = 7 * 24 * time.Hour // an abandoned conversation is forgotten after a week
-	MarkerTTL = 48 * time.Hour     // longer than Telegram keeps an update it could redeliver
-	ReplayTTL = time.Hour          // a redelivery after a crash comes within minutes
+	ConvTTL = 7 * 24 * time.Hour // an abandoned conversation is forgotten after a week, with its records
+	// RecentUpdates is how many applied update ids a chat's conversation remembers. Telegram redelivers
+	// only updates it has not seen confirmed, and a chat's updates are applied in order, so a
+	// redelivered update is among the chat's last few; the flood limit caps a chat at 20 per 10 s.
+	RecentUpdates = 32
+	// ClaimTTL is how long the replica that applied (or replays) an update holds the sending of its
+	// replies. Another replica handling the same update meanwhile sends nothing; after it, the replies
+	// count as unsent: a redelivery replays them, and the chat's next update carries them. It outlasts
+	// a send with its retries; a longer one turns more crashes into late replies, a shorter one more
+	// slow sends into duplicates.
+	ClaimTTL = time.Minute
 )
 
 //go:embed commit.lua
 var commitLua string
 var commitScript = redis.NewScript(commitLua)
 
+// claimScript claims the sending of an applied update's unsent replies if no claim holds them
+// (KEYS: conv; ARGV: update, now ms, until ms); it returns the result, or nil when there is nothing to
+// send or another replica holds the claim.
+var claimScript = redis.NewScript(`
+local f = 'r:' .. ARGV[1]
+local r = redis.call('HGET', KEYS[1], f)
+if not r then return false end
+local sp = string.find(r, ' ', 1, true)
+if tonumber(string.sub(r, 1, sp - 1)) > tonumber(ARGV[2]) then return false end
+redis.call('HSET', KEYS[1], f, ARGV[3] .. string.sub(r, sp))
+return string.sub(r, sp + 1)`)
+
+// releaseScript gives up the claim on an applied update's replies (KEYS: conv; ARGV: update), so a
+// redelivery or the chat's next update sends them.
+var releaseScript = redis.NewScript(`
+local f = 'r:' .. ARGV[1]
+local r = redis.call('HGET', KEYS[1], f)
+if not r then return 0 end
+local sp = string.find(r, ' ', 1, true)
+redis.call('HSET', KEYS[1], f, '0' .. string.sub(r, sp))
+return 1`)
+
 // markInactiveScript flags a profile inactive only if it exists, so a blocked sender leaves no stub.
 var markInactiveScript = redis.NewScript(`
-if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'active', '0') return 1 end
+if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'a', '0') return 1 end
 return 0`)
 
 var _ flows.Sessions = (*Store)(nil)
 
-// Load reads a chat's session and de-duplication marker and counts the input for flood control, in one
-// round trip.
+// Load reads a chat's session with its de-duplication records and counts the input for flood control,
+// in one round trip. For an update applied before whose replies are unsent and unclaimed (their holder
+// died or failed to send), it claims them in a second round trip and returns them as Result.
 func (s *Store) Load(ctx context.Context, user, update int64, now time.Time) (flows.Loaded, error) {
 	floodKey := s.userKey(user, "flood:"+strconv.FormatInt(now.Unix()/int64(flows.FloodWindow/time.Second), 10))
+	convKey := s.userKey(user, "conv")
 	pipe := s.rdb.Pipeline()
-	conv := pipe.HMGet(ctx, s.userKey(user, "conv"), "v", "s", "p")
+	conv := pipe.HGetAll(ctx, convKey)
 	prof := pipe.HGetAll(ctx, s.userKey(user, "profile"))
-	marker := pipe.Exists(ctx, s.markerKey(user, update))
-	replay := pipe.Get(ctx, s.replayKey(user, update))
 	flood := pipe.Incr(ctx, floodKey)
 	pipe.Expire(ctx, floodKey, 2*flows.FloodWindow)
-	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
+	if _, err := pipe.Exec(ctx); err != nil {
 		return flows.Loaded{}, fmt.Errorf("load session of %d: %w", user, err)
 	}
-	for _, err := range []error{conv.Err(), prof.Err(), flood.Err(), marker.Err()} {
-		if err != nil { // the marker's redis.Nil can hide another command's failure in Exec's answer
-			return flows.Loaded{}, fmt.Errorf("load session of %d: %w", user, err)
-		}
-	}
 	var l flows.Loaded
-	if marker.Val() == 1 {
-		l.Applied = true
-		if r, err := replay.Result(); err == nil {
-			l.Result = []byte(r)
-		}
-	}
 	l.Recent = int(flood.Val())
-	vals := conv.Val()
-	if v, ok := vals[0].(string); ok {
+	h := conv.Val()
+	if v, ok := h["v"]; ok {
 		l.Version, _ = strconv.ParseInt(v, 10, 64)
 	}
-	if js, ok := vals[1].(string); ok && js != "" {
+	if js := h["s"]; js != "" {
 		if err := json.Unmarshal([]byte(js), &l.Session.Conv); err != nil {
 			// A corrupt conversation is dropped rather than blocking the user forever.
+			s.logger().Warn("unreadable conversation dropped", "user", user, "err", err)
 			l.Session.Conv = flows.Conv{}
 		}
 	}
-	if h := prof.Val(); len(h) > 0 {
-		p, err := decodeProfile(h)
-		if err != nil {
-			return flows.Loaded{}, fmt.Errorf("load profile of %d: %w", user, err)
+	if p := prof.Val(); len(p) > 0 {
+		var bad error
+		l.Session.Profile, bad = decodeProfile(p)
+		if bad != nil {
+			// What could not be read counts as not given: the alumnus goes on, and editing the profile
+			// writes it anew.
+			s.logger().Warn("profile partly unreadable", "user", user, "err", bad)
 		}
-		l.Session.Profile = p
 	}
-	if p, ok := vals[2].(string); ok && p != "" && !l.Applied {
-		// An earlier update's replies never reached the user (sending failed): hand them over too.
-		// Rare, so the extra round trip is taken only then.
-		if prev, err := strconv.ParseInt(p, 10, 64); err == nil && prev != update {
-			res, err := s.rdb.Get(ctx, s.replayKey(user, prev)).Result()
+	nowMs := now.UnixMilli()
+	id := strconv.FormatInt(update, 10)
+	recent := strings.Fields(h["a"])
+	if slices.Contains(recent, id) {
+		l.Applied = true
+		if until, _, ok := pendingRecord(h["r:"+id]); ok && until <= nowMs {
+			res, err := claimScript.Run(ctx, s.rdb, []string{convKey}, id, nowMs, now.Add(ClaimTTL).UnixMilli()).Text()
 			if err != nil && !errors.Is(err, redis.Nil) {
-				return flows.Loaded{}, fmt.Errorf("load undelivered update %d of %d: %w", prev, user, err)
+				return flows.Loaded{}, fmt.Errorf("claim replies of update %d of %d: %w", update, user, err)
 			}
 			if err == nil {
-				l.Undelivered = []byte(res)
+				l.Result = []byte(res)
 			}
 		}
+		return l, nil
+	}
+	// Earlier updates whose replies are unsent and unclaimed go out with this one, oldest first.
+	for i := len(recent) - 1; i >= 0; i-- {
+		until, res, ok := pendingRecord(h["r:"+recent[i]])
+		if !ok || until > nowMs {
+			continue
+		}
+		prev, err := strconv.ParseInt(recent[i], 10, 64)
+		if err != nil {
+			continue
+		}
+		l.Undelivered = append(l.Undelivered, flows.Pending{Update: prev, Result: []byte(res)})
 	}
 	return l, nil
+}
+
+// pendingRecord splits a conversation's r:<update> field: until when its sending is claimed (unix ms)
+// and the JSON result.
+func pendingRecord(v string) (until int64, result string, ok bool) {
+	u, res, ok := strings.Cut(v, " ")
+	if !ok {
+		return 0, "", false
+	}
+	until, err := strconv.ParseInt(u, 10, 64)
+	return until, res, err == nil
 }
 
 // Commit stores an applied update; see flows.Sessions.
@@ -99,7 +150,12 @@ func (s *Store) Commit(ctx context.Context, c flows.Commit) error {
 	if err != nil {
 		return fmt.Errorf("encode conversation: %w", err)
 	}
-	args := []any{c.Version, conv, ConvTTL.Milliseconds(), MarkerTTL.Milliseconds(), c.Result, ReplayTTL.Milliseconds()}
+	carried := make([]string, len(c.Carries))
+	for i, u := range c.Carries {
+		carried[i] = strconv.FormatInt(u, 10)
+	}
+	args := []any{c.Version, conv, ConvTTL.Milliseconds(), c.Update, c.Result,
+		c.Now.UnixMilli(), c.Now.Add(ClaimTTL).UnixMilli(), RecentUpdates, strings.Join(carried, " ")}
 	switch {
 	case c.Next.Profile == nil && c.Prev.Profile != nil:
 		args = append(args, "del")
@@ -109,7 +165,7 @@ func (s *Store) Commit(ctx context.Context, c flows.Commit) error {
 	default:
 		args = append(args, "keep")
 	}
-	keys := []string{s.userKey(c.User, "conv"), s.userKey(c.User, "profile"), s.markerKey(c.User, c.Update), s.replayKey(c.User, c.Update)}
+	keys := []string{s.userKey(c.User, "conv"), s.userKey(c.User, "profile")}
 	res, err := commitScript.Run(ctx, s.rdb, keys, args...).Text()
 	if err != nil {
 		return fmt.Errorf("commit update %d of %d: %w", c.Update, c.User, err)
@@ -125,24 +181,25 @@ func (s *Store) Commit(ctx context.Context, c flows.Commit) error {
 	return fmt.Errorf("commit update %d of %d: unexpected answer %q", c.Update, c.User, res)
 }
 
-// Delivered drops the replay records of updates whose replies were sent, in one round trip.
+// Delivered drops the kept replies of updates that were sent, in one round trip.
 func (s *Store) Delivered(ctx context.Context, ds ...flows.Delivery) error {
 	if len(ds) == 0 {
 		return nil
 	}
 	pipe := s.rdb.Pipeline()
 	for _, d := range ds {
-		pipe.Unlink(ctx, s.replayKey(d.User, d.Update))
+		pipe.HDel(ctx, s.userKey(d.User, "conv"), "r:"+strconv.FormatInt(d.Update, 10))
 	}
 	if _, err := pipe.Exec(ctx); err != nil {
-		return fmt.Errorf("drop %d replay records: %w", len(ds), err)
+		return fmt.Errorf("drop %d kept replies: %w", len(ds), err)
 	}
 	return nil
 }
 
-// Undelivered notes that an applied update's replies could not be sent; see flows.Sessions.
+// Undelivered gives up the claim on an applied update's replies, which could not be sent; see
+// flows.Sessions.
 func (s *Store) Undelivered(ctx context.Context, user, update int64) error {
-	if err := s.rdb.HSet(ctx, s.userKey(user, "conv"), "p", update).Err(); err != nil {
+	if err := releaseScript.Run(ctx, s.rdb, []string{s.userKey(user, "conv")}, update).Err(); err != nil {
 		return fmt.Errorf("note update %d of %d undelivered: %w", update, user, err)
 	}
 	return nil
@@ -156,7 +213,8 @@ func (s *Store) MarkInactive(ctx context.Context, user int64) error {
 	return nil
 }
 
-// Profile reads an alumnus's profile; nil when there is none.
+// Profile reads an alumnus's profile; nil when there is none. Fields that cannot be read are logged
+// and left empty.
 func (s *Store) Profile(ctx context.Context, user int64) (*flows.Profile, error) {
 	h, err := s.rdb.HGetAll(ctx, s.userKey(user, "profile")).Result()
 	if err != nil {
@@ -165,15 +223,21 @@ func (s *Store) Profile(ctx context.Context, user int64) (*flows.Profile, error)
 	if len(h) == 0 {
 		return nil, nil
 	}
-	return decodeProfile(h)
+	p, bad := decodeProfile(h)
+	if bad != nil {
+		s.logger().Warn("profile partly unreadable", "user", user, "err", bad)
+	}
+	return p, nil
 }
 
-func (s *Store) markerKey(user, update int64) string {
-	return s.userKey(user, "upd:"+strconv.FormatInt(update, 10))
-}
+// SetLogger names where the store logs what it reads but cannot use; the default is slog.Default().
+func (s *Store) SetLogger(l *slog.Logger) { s.log = l }
 
-func (s *Store) replayKey(user, update int64) string {
-	return s.userKey(user, "res:"+strconv.FormatInt(update, 10))
+func (s *Store) logger() *slog.Logger {
+	if s.log == nil {
+		return slog.Default()
+	}
+	return s.log
 }
 
 func sameProfile(a, b flows.Profile) bool {
@@ -182,54 +246,92 @@ func sameProfile(a, b flows.Profile) bool {
 		a.Active == b.Active && a.ReferredBy == b.ReferredBy
 }
 
+// A profile hash is written with short field names and times in unix seconds, which keeps a settled
+// alumnus's profile small (see TestMemoryPerAlumnus); profiles written before use the long names and
+// RFC 3339 times, and are read as well (each field: the short name first, then the long one) until
+// the conversation next writes the profile.
+//
+//	short  long         value
+//	n      name         the name
+//	p      province     area province code
+//	r      regency      area regency code
+//	w      wave         wave number
+//	l      lang         id, en
+//	c      consent_at   unix s (long: RFC 3339)
+//	t      created_at   unix s (long: RFC 3339)
+//	a      active       "0" once the alumnus blocked the bot; absent: active
+//	f      referred_by  the referring alumnus's id; absent: none
+//	mt                  the index of the alumnus's meetups (mine.go): not the conversation's
+var profileNames = [][2]string{
+	{"n", "name"}, {"p", "province"}, {"r", "regency"}, {"w", "wave"}, {"l", "lang"},
+	{"c", "consent_at"}, {"t", "created_at"}, {"a", "active"}, {"f", "referred_by"},
+}
+
 func encodeProfile(p *flows.Profile) []any {
-	active := "0"
-	if p.Active {
-		active = "1"
+	f := []any{"n", p.Name, "p", p.Province, "r", p.Regency, "w", p.Wave, "l", string(p.Lang)}
+	if !p.ConsentAt.IsZero() {
+		f = append(f, "c", p.ConsentAt.Unix())
 	}
-	f := []any{
-		"name", p.Name, "province", p.Province, "regency", p.Regency, "wave", p.Wave, "lang", string(p.Lang),
-		"consent_at", formatTime(p.ConsentAt), "created_at", formatTime(p.CreatedAt), "active", active,
+	if !p.CreatedAt.IsZero() {
+		f = append(f, "t", p.CreatedAt.Unix())
+	}
+	if !p.Active {
+		f = append(f, "a", "0")
 	}
 	if p.ReferredBy != 0 {
-		f = append(f, "referred_by", p.ReferredBy)
+		f = append(f, "f", p.ReferredBy)
 	}
 	return f
 }
 
-func decodeProfile(h map[string]string) (*flows.Profile, error) {
-	p := &flows.Profile{
-		Name: h["name"], Province: h["province"], Regency: h["regency"],
-		Lang: locales.Lang(h["lang"]), Active: h["active"] != "0",
+// profileField reads a profile field by its short name, else by its long one.
+func profileField(h map[string]string, short string) string {
+	if v, ok := h[short]; ok {
+		return v
 	}
-	var err error
-	if p.Wave, err = strconv.Atoi(h["wave"]); err != nil {
-		return nil, fmt.Errorf("wave %q: %w", h["wave"], err)
-	}
-	if p.ConsentAt, err = parseTime(h["consent_at"]); err != nil {
-		return nil, err
-	}
-	if p.CreatedAt, err = parseTime(h["created_at"]); err != nil {
-		return nil, err
-	}
-	if r := h["referred_by"]; r != "" {
-		if p.ReferredBy, err = strconv.ParseInt(r, 10, 64); err != nil {
-			return nil, fmt.Errorf("referred_by %q: %w", r, err)
+	for _, n := range profileNames {
+		if n[0] == short {
+			return h[n[1]]
 		}
 	}
-	return p, nil
+	return ""
 }
 
-func formatTime(t time.Time) string {
-	if t.IsZero() {
-		return ""
+// decodeProfile reads a profile hash. It always returns a profile: a field that cannot be read is left
+// empty (zero) and named in the error, so one bad field never locks an alumnus out.
+func decodeProfile(h map[string]string) (*flows.Profile, error) {
+	p := &flows.Profile{
+		Name: profileField(h, "n"), Province: profileField(h, "p"), Regency: profileField(h, "r"),
+		Lang: locales.Lang(profileField(h, "l")), Active: profileField(h, "a") != "0",
 	}
-	return t.UTC().Format(time.RFC3339)
+	var errs []error
+	var err error
+	if w := profileField(h, "w"); w != "" {
+		if p.Wave, err = strconv.Atoi(w); err != nil {
+			p.Wave, errs = 0, append(errs, fmt.Errorf("wave %q: %w", w, err))
+		}
+	}
+	if p.ConsentAt, err = parseTime(profileField(h, "c")); err != nil {
+		errs = append(errs, fmt.Errorf("consent_at: %w", err))
+	}
+	if p.CreatedAt, err = parseTime(profileField(h, "t")); err != nil {
+		errs = append(errs, fmt.Errorf("created_at: %w", err))
+	}
+	if r := profileField(h, "f"); r != "" {
+		if p.ReferredBy, err = strconv.ParseInt(r, 10, 64); err != nil {
+			p.ReferredBy, errs = 0, append(errs, fmt.Errorf("referred_by %q: %w", r, err))
+		}
+	}
+	return p, errors.Join(errs...)
 }
 
+// parseTime reads a profile time: unix seconds, or RFC 3339 as profiles were written before.
 func parseTime(s string) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
+	}
+	if sec, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return time.Unix(sec, 0).UTC(), nil
 	}
 	t, err := time.Parse(time.RFC3339, s)
 	if err != nil {

@@ -53,10 +53,19 @@ func TestCommitAndLoad(t *testing.T) {
 		t.Errorf("version %d applied %v, want 1 false", l.Version, l.Applied)
 	}
 
-	// The same update again: applied, with its result to repeat.
+	// The same update again while the committing replica holds the sending: applied, nothing to send.
 	l, _ = s.Load(ctx, 7, 1, now)
+	if !l.Applied || l.Result != nil {
+		t.Fatalf("redelivered update within the claim: applied %v result %q", l.Applied, l.Result)
+	}
+	// Once the claim ran out (its holder died), a redelivery claims the replies and repeats them, once.
+	later := now.Add(store.ClaimTTL)
+	l, _ = s.Load(ctx, 7, 1, later)
 	if !l.Applied || string(l.Result) != `{"l":"id"}` {
-		t.Fatalf("redelivered update: applied %v result %q", l.Applied, l.Result)
+		t.Fatalf("redelivered update after the claim: applied %v result %q", l.Applied, l.Result)
+	}
+	if l, _ = s.Load(ctx, 7, 1, later); !l.Applied || l.Result != nil {
+		t.Fatalf("second redelivery after the claim: applied %v result %q", l.Applied, l.Result)
 	}
 	if err := s.Commit(ctx, flows.Commit{User: 7, Update: 1, Version: 1, Next: next}); !errors.Is(err, flows.ErrApplied) {
 		t.Errorf("second commit of update 1 = %v, want ErrApplied", err)
@@ -65,15 +74,22 @@ func TestCommitAndLoad(t *testing.T) {
 	if err := s.Undelivered(ctx, 7, 1); err != nil {
 		t.Fatal(err)
 	}
-	l, _ = s.Load(ctx, 7, 2, now)
-	if string(l.Undelivered) != `{"l":"id"}` {
-		t.Fatalf("undelivered = %q", l.Undelivered)
+	l, _ = s.Load(ctx, 7, 2, later)
+	if diff := cmp.Diff([]flows.Pending{{Update: 1, Result: []byte(`{"l":"id"}`)}}, l.Undelivered); diff != "" {
+		t.Fatalf("undelivered (-want +got):\n%s", diff)
 	}
-	if err := s.Commit(ctx, flows.Commit{User: 7, Update: 2, Version: 1, Prev: next, Next: next}); err != nil {
+	if err := s.Commit(ctx, flows.Commit{User: 7, Update: 2, Version: 1, Prev: next, Next: next, Carries: []int64{1}, Now: later}); err != nil {
 		t.Fatal(err)
 	}
-	if l, _ = s.Load(ctx, 7, 5, now); l.Undelivered != nil {
-		t.Fatalf("undelivered after the next commit = %q", l.Undelivered)
+	if l, _ = s.Load(ctx, 7, 5, later); l.Undelivered != nil {
+		t.Fatalf("undelivered after the next commit = %+v", l.Undelivered)
+	}
+	// Sent replies are dropped: a redelivery after the claim has nothing to repeat.
+	if err := s.Delivered(ctx, flows.Delivery{User: 7, Update: 2}); err != nil {
+		t.Fatal(err)
+	}
+	if l, _ = s.Load(ctx, 7, 2, later.Add(store.ClaimTTL)); !l.Applied || l.Result != nil {
+		t.Fatalf("redelivery of a sent update: applied %v result %q", l.Applied, l.Result)
 	}
 
 	// A stale version is refused.
@@ -153,5 +169,61 @@ func TestCommitRace(t *testing.T) {
 	wg.Wait()
 	if ok != 1 {
 		t.Errorf("%d commits at version 0 succeeded, want 1", ok)
+	}
+}
+
+// Profiles written before the short field names are read, marked inactive and, once the conversation
+// writes the profile, rewritten in the short form; the index of meetups stays. A field that cannot be
+// read is left empty rather than locking the alumnus out.
+func TestProfilesOfTheOldFormat(t *testing.T) {
+	ctx := context.Background()
+	rdb := redistest.Start(t).Client(t)
+	s := store.New(rdb, "")
+	key := "ab:{u:7}:profile"
+	err := rdb.HSet(ctx, key, "name", "Vita", "province", "75", "regency", "75.71", "wave", "27", "lang", "id",
+		"consent_at", "2024-09-19T09:00:00Z", "created_at", "2024-09-19T09:00:00Z", "active", "1", "referred_by", "42",
+		"mt", "jambi").Err()
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := s.Load(ctx, 7, 1, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(vita(), l.Session.Profile); diff != "" {
+		t.Fatalf("old profile (-want +got):\n%s", diff)
+	}
+	if err := s.MarkInactive(ctx, 7); err != nil {
+		t.Fatal(err)
+	}
+	if p, err := s.Profile(ctx, 7); err != nil || p.Active {
+		t.Fatalf("old profile marked inactive: %+v, %v", p, err)
+	}
+	next := vita()
+	next.Wave = 28
+	err = s.Commit(ctx, flows.Commit{User: 7, Update: 1, Prev: flows.Session{Profile: vita()}, Next: flows.Session{Profile: next}, Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := rdb.HGetAll(ctx, key).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"n": "Vita", "p": "75", "r": "75.71", "w": "28", "l": "id", "c": "1726736400",
+		"t": "1726736400", "f": "42", "mt": "jambi"}
+	if diff := cmp.Diff(want, h); diff != "" {
+		t.Fatalf("rewritten profile (-want +got):\n%s", diff)
+	}
+
+	// A field that cannot be read.
+	if err := rdb.HSet(ctx, key, "w", "dua puluh", "c", "kemarin").Err(); err != nil {
+		t.Fatal(err)
+	}
+	l, err = s.Load(ctx, 7, 2, now)
+	if err != nil {
+		t.Fatalf("load of a partly unreadable profile: %v", err)
+	}
+	if p := l.Session.Profile; p == nil || p.Name != "Vita" || p.Wave != 0 || !p.ConsentAt.IsZero() || !p.CreatedAt.Equal(now) {
+		t.Fatalf("partly unreadable profile = %+v", p)
 	}
 }

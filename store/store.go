@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"runtime"
 	"strings"
 	"time"
@@ -82,6 +83,7 @@ type Store struct {
 	rdb    redis.UniversalClient
 	prefix string
 	codes  func() string // check-in codes; NewCode unless a test makes them predictable
+	log    *slog.Logger  // what the store reads but cannot use (an unreadable profile); nil: slog.Default()
 }
 
 // New wraps a client. An empty prefix means DefaultPrefix.

@@ -1,0 +1,143 @@
+package bot_test
+
+import (
+	"context"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/alumnibot/alumnibot/bot"
+	"github.com/alumnibot/alumnibot/flows"
+	"github.com/alumnibot/alumnibot/store"
+)
+
+// heldEngine holds one update between applying it and handing its replies to the bot's sender: the
+// moment a second replica may get the same update (Telegram retried it after a timeout). With dead
+// set, the holder never sends them, as if its process had died there.
+type heldEngine struct {
+	bot.Engine
+	update  atomic.Int64
+	dead    bool
+	applied chan struct{} // closed once the held update was applied
+	release chan struct{} // closed by free to let the holder go on
+	once    sync.Once
+	freed   sync.Once
+}
+
+// free lets the holder go on; the test calls it, and a cleanup too, so a failing test does not hang.
+func (h *heldEngine) free() { h.freed.Do(func() { close(h.release) }) }
+
+func holding(dead bool) (*heldEngine, e2eOption) {
+	h := &heldEngine{dead: dead, applied: make(chan struct{}), release: make(chan struct{})}
+	return h, withEngine(func(e bot.Engine) bot.Engine { h.Engine = e; return h })
+}
+
+func (h *heldEngine) Handle(ctx context.Context, in flows.Input) (flows.Outcome, error) {
+	out, err := h.Engine.Handle(ctx, in)
+	if in.UpdateID != h.update.Load() {
+		return out, err
+	}
+	h.once.Do(func() { close(h.applied) })
+	<-h.release
+	if h.dead {
+		return flows.Outcome{Skipped: "duplicate"}, err // nothing is sent, nothing is noted
+	}
+	return out, err
+}
+
+// deliverAsync posts an update to a bot's webhook in the background; the status arrives on the channel.
+func deliverAsync(c *e2eBot, id int64) <-chan int {
+	ch := make(chan int, 1)
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), settleTimeout)
+		defer cancel()
+		status, err := c.API.Deliver(ctx, c.hookURL, c.secret, id)
+		if err != nil {
+			c.t.Errorf("deliver %d: %v", id, err)
+		}
+		ch <- status
+	}()
+	return ch
+}
+
+const replicaSecret = "e2e-Secret_replicas01"
+
+// Two webhook replicas hold the same update at once (Telegram retried it on the second while the first
+// was still at it): the update is applied once and its replies go out once, by the first; the second
+// answers 200 at once so that Telegram stops retrying.
+func TestRepliesOnceAcrossReplicas(t *testing.T) {
+	parallel(t)
+	held, hold := holding(false)
+	a := e2e.Start(t, withWebhook(replicaSecret), hold)
+	b := e2e.Start(t, withWebhook(replicaSecret), sharing(a))
+	vita := a.Alumnus("Vita", "id")
+	vitaStart := a.API.SendText(vita.User, "/start")
+	held.update.Store(vitaStart)
+	t.Cleanup(held.free) // runs before the bots stop
+
+	statusA := deliverAsync(a, vitaStart)
+	<-held.applied
+	if status := b.Deliver(vitaStart, replicaSecret); status != http.StatusOK {
+		t.Fatalf("the second replica answered %d, want 200", status)
+	}
+	if n := vita.BotEvents(); n != 0 {
+		t.Fatalf("the second replica sent %d messages while the first held the update\n%s", n, vita.Transcript())
+	}
+	held.free()
+	if status := <-statusA; status != http.StatusOK {
+		t.Fatalf("the first replica answered %d, want 200", status)
+	}
+	if n := vita.Messages(); n != 2 {
+		t.Fatalf("%d messages, want the 2 replies to /start once\n%s", n, vita.Transcript())
+	}
+	// Later redeliveries, to either replica, send nothing more.
+	for _, c := range []*e2eBot{a, b} {
+		if status := c.Deliver(vitaStart, replicaSecret); status != http.StatusOK {
+			t.Fatalf("redelivery answered %d", status)
+		}
+	}
+	if n := vita.Messages(); n != 2 {
+		t.Fatalf("%d messages after redeliveries, want 2\n%s", n, vita.Transcript())
+	}
+	vita.Expect("Siapa nama kamu").Tap("Vita").Expect("provinsi mana")
+}
+
+// The replica that applied an update dies before sending its replies, after a second replica found the
+// update held and answered: once the claim ran out, the next redelivery replays the replies, once.
+func TestRepliesOfADeadReplicaAreReplayedOnce(t *testing.T) {
+	parallel(t)
+	held, hold := holding(true)
+	a := e2e.Start(t, withWebhook(replicaSecret), hold)
+	// The second replica's clock moves a claim's length per update: its second update comes after the
+	// first replica's claim ran out.
+	b := e2e.Start(t, withWebhook(replicaSecret), sharing(a), withClockStep(store.ClaimTTL+time.Second))
+	vita, budi := a.Alumnus("Vita", "id"), a.Alumnus("Budi", "id")
+	budi.c = b
+	vitaStart := a.API.SendText(vita.User, "/start")
+	held.update.Store(vitaStart)
+	t.Cleanup(held.free) // runs before the bots stop
+
+	statusA := deliverAsync(a, vitaStart)
+	<-held.applied
+	budi.c = b
+	budi.Send("/start").Expect("Siapa nama kamu") // the second replica's first update, within the claim
+	held.free()
+	if status := <-statusA; status != http.StatusOK {
+		t.Fatalf("the dying replica answered %d", status)
+	}
+	if n := vita.BotEvents(); n != 0 {
+		t.Fatalf("%d messages from the dead replica", n)
+	}
+	// Redelivered once the claim ran out: replayed by the second replica, once.
+	for range 2 {
+		if status := b.Deliver(vitaStart, replicaSecret); status != http.StatusOK {
+			t.Fatalf("redelivery answered %d", status)
+		}
+	}
+	if n := vita.Messages(); n != 2 {
+		t.Fatalf("%d messages, want the 2 replies to /start once\n%s", n, vita.Transcript())
+	}
+	vita.Expect("Siapa nama kamu")
+}
