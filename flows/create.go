@@ -2,7 +2,6 @@ package flows
 
 import (
 	"strconv"
-	"time"
 	"unicode/utf8"
 
 	"github.com/alumnibot/alumnibot/locales"
@@ -107,16 +106,11 @@ func (create) Entries() []Entry { return []Entry{{Command: "buatacara"}} }
 func (create) Role() Need       { return NeedOrganizer }
 func (create) State() any       { return new(createState) }
 
-func (k create) Start(t *Turn, _ Entry, _ string) { k.createCommand(t) }
-func (k create) Prompt(t *Turn)                   { k.createPrompt(t) }
-func (k create) Text(t *Turn, s string)           { k.createText(t, s) }
-func (k create) Tap(t *Turn, b Tap)               { k.createTap(t, b) }
+func (k create) createEnabled(t *Turn) bool { return t.app.Meetups != nil && t.app.Writer != nil }
 
-func (k create) createEnabled(t *Turn) bool { return t.meetupsEnabled() && t.app.Writer != nil }
-
-// createCommand answers /buatacara: the choice between a new meetup and the upcoming ones the
+// Start answers /buatacara: the choice between a new meetup and the upcoming ones the
 // organizer covers, or straight to the first question when there is nothing to change.
-func (k create) createCommand(t *Turn) {
+func (k create) Start(t *Turn, _ Entry, _ string) {
 	if !k.createEnabled(t) {
 		t.say(locales.Msg("unknown.command"))
 		return
@@ -129,8 +123,8 @@ func (k create) createCommand(t *Turn) {
 		k.mkBeginNew(t)
 		return
 	}
-	t.s.Conv.restart(k.Name(), stepMkMenu)
-	k.createPrompt(t)
+	t.restart(k.Name(), stepMkMenu)
+	k.Prompt(t)
 }
 
 // mkEditable lists the meetups the organizer may change: not ended, not cancelled, in their
@@ -144,7 +138,7 @@ func (k create) mkBeginNew(t *Turn) {
 	t.restart(k.Name(), stepMkTitle)
 	state[createState](t).Mode = "new"
 	t.say(locales.Msg("create.new_intro"))
-	k.createPrompt(t)
+	k.Prompt(t)
 }
 
 // mkBeginEdit starts walking the questions with a meetup's current answers as defaults.
@@ -175,18 +169,18 @@ func (k create) mkBeginEdit(t *Turn, id string) {
 	}
 	state[createState](t).Workshops = ws
 	t.say(locales.Msg("create.edit_intro", "Title", m.Title))
-	k.createPrompt(t)
+	k.Prompt(t)
 }
 
 // mkGo moves to a step and asks its question; buttons of the previous question become stale.
 func (k create) mkGo(t *Turn, step string) {
 	t.s.Conv.Step = step
 	t.s.Conv.Nonce++
-	k.createPrompt(t)
+	k.Prompt(t)
 }
 
-// createPrompt asks the current step's question, with fresh buttons.
-func (k create) createPrompt(t *Turn) {
+// Prompt asks the current step's question, with fresh buttons.
+func (k create) Prompt(t *Turn) {
 	c := &t.s.Conv
 	st := state[createState](t)
 	r := t.userRole()
@@ -262,97 +256,12 @@ func (k create) createPrompt(t *Turn) {
 	}
 }
 
-// mkAsk asks a typed question. When the step already has an answer (a change, or a second round)
-// it is shown with a "Tetap" button to keep it; an optional answer gets a button to leave it empty.
-func (k create) mkAsk(t *Turn, q locales.Text, optional bool) {
-	c := &t.s.Conv
-	st := state[createState](t)
-	var row []Button
-	if v := k.mkShow(t, c.Step); v != "" {
-		q = locales.Lines(q, locales.Msg("create.keep_hint", "Value", v))
-		row = append(row, t.button(locales.Msg("btn.create_keep"), "keep"))
-	}
-	if optional {
-		label := locales.Msg("btn.create_skip")
-		if f, ok := mkField[c.Step]; ok && f.get(st) != "" {
-			label = locales.Msg("btn.create_clear")
-		}
-		row = append(row, t.button(label, "skip"))
-	}
-	if len(row) == 0 {
-		t.say(q)
-		return
-	}
-	t.say(q, row)
-}
-
-// mkShow is a step's current answer as the organizer would read it; "" when there is none to keep.
-func (k create) mkShow(t *Turn, step string) string {
-	st := state[createState](t)
-	f, ok := mkField[step]
-	if !ok || f.get(st) == "" {
-		return ""
-	}
-	v := f.get(st)
-	switch step {
-	case stepMkProvince:
-		p, _ := t.app.Atlas.Province(v)
-		return p.Name
-	case stepMkRegency:
-		g, ok := t.app.Atlas.Regency(v)
-		if !ok || g.Province != st.Province {
-			return ""
-		}
-		return g.Name
-	case stepMkDate:
-		day, err := time.Parse("2006-01-02", v)
-		if err != nil {
-			return ""
-		}
-		return locales.FormatDate(day, t.res.Lang)
-	case stepMkStart, stepMkEnd:
-		return mkDots(v) + " " + k.mkZone(t).ZoneName
-	case stepMkDesc:
-		if utf8.RuneCountInString(v) > 60 {
-			return string([]rune(v)[:60]) + "…"
-		}
-	}
-	return v
-}
-
-func (k create) mkProvinceKeyboard(t *Turn, q locales.Text) {
-	st := state[createState](t)
-	if v := k.mkShow(t, stepMkProvince); v != "" {
-		q = locales.Lines(q, locales.Msg("create.keep_hint", "Value", v))
-	}
-	rep := provinceKeyboard(t, q, st.Page)
-	if st.Province != "" {
-		rep.Buttons = append(rep.Buttons, []Button{t.button(locales.Msg("btn.create_keep"), "keep")})
-	}
-	t.add(rep)
-}
-
-// mkRegencyKeyboard is the paginated list of the province's regencies. Only an organizer of every
-// province gets the button to change the province.
-func (k create) mkRegencyKeyboard(t *Turn, q locales.Text) {
-	st := state[createState](t)
-	var last []Button
-	if v := k.mkShow(t, stepMkRegency); v != "" {
-		q = locales.Lines(q, locales.Msg("create.keep_hint", "Value", v))
-		last = append(last, t.button(locales.Msg("btn.create_keep"), "keep"))
-	}
-	if t.userRole().Province == "" {
-		last = append(last, t.button(locales.Msg("btn.change_province"), "back"))
-	}
-	t.add(regencyKeyboard(t, q, st.Province, st.Page, last))
-}
-
-// createText handles a typed answer.
-func (k create) createText(t *Turn, s string) {
+// Text handles a typed answer.
+func (k create) Text(t *Turn, s string) {
 	c := &t.s.Conv
 	st := state[createState](t)
 	if !k.createEnabled(t) {
-		k.createPrompt(t)
+		k.Prompt(t)
 		return
 	}
 	if s == "-" && k.mkShow(t, c.Step) != "" {
@@ -501,7 +410,7 @@ func (k create) createText(t *Turn, s string) {
 		k.mkGo(t, stepMkWorkshops)
 	default: // the menu, the agenda and the preview are answered with buttons
 		t.say(locales.Msg("input.use_buttons"))
-		k.createPrompt(t)
+		k.Prompt(t)
 	}
 }
 
@@ -569,7 +478,7 @@ func (k create) mkNotYours(t *Turn) {
 		k.mkSetProvince(t, r.Province)
 		return
 	}
-	k.createPrompt(t)
+	k.Prompt(t)
 }
 
 func (k create) mkProvinceLabel(t *Turn, code string) string {
@@ -596,13 +505,13 @@ func (k create) mkCapacityOK(t *Turn, n int) bool {
 	return true
 }
 
-// createTap handles a button of the current question.
-func (k create) createTap(t *Turn, b Tap) {
+// Tap handles a button of the current question.
+func (k create) Tap(t *Turn, b Tap) {
 	c := &t.s.Conv
 	st := state[createState](t)
 	r := t.userRole()
 	if !k.createEnabled(t) {
-		k.createPrompt(t)
+		k.Prompt(t)
 		return
 	}
 	switch {
@@ -624,7 +533,7 @@ func (k create) createTap(t *Turn, b Tap) {
 			return
 		}
 		st.Page = page
-		k.createPrompt(t)
+		k.Prompt(t)
 		t.editLast()
 	case b.Action == "p":
 		p, ok := t.app.Atlas.Province(b.Arg)
@@ -652,7 +561,7 @@ func (k create) createTap(t *Turn, b Tap) {
 	case c.Step == stepMkWorkshops && b.Action == "add":
 		if len(st.Workshops) >= mkWorkshopsMax {
 			t.say(locales.Msg("create.ws_max", "Max", mkWorkshopsMax))
-			k.createPrompt(t)
+			k.Prompt(t)
 			return
 		}
 		k.mkGo(t, stepMkWsTitle)
@@ -674,73 +583,4 @@ func (k create) createTap(t *Turn, b Tap) {
 	default:
 		t.stale()
 	}
-}
-
-// mkWorkshopsPrompt shows the agenda so far and offers to add a workshop. Workshops that no longer fit
-// the meetup's hours (its times were changed) are dropped, and the organizer is told.
-func (k create) mkWorkshopsPrompt(t *Turn) {
-	st := state[createState](t)
-	zone := k.mkZone(t)
-	for _, w := range st.fitWorkshops() {
-		t.say(locales.Msg("create.ws_dropped", "Title", w.Title))
-	}
-	kept := st.Workshops
-	var lines []locales.Text
-	if len(kept) > 0 {
-		lines = append(lines, locales.Msg("event.agenda"))
-		for _, w := range kept {
-			lines = append(lines, locales.Msg("event.workshop", "From", mkDots(w.Start), "To", mkDots(w.End),
-				"Zone", zone.ZoneName, "Title", w.Title, "Trainer", w.Trainer))
-		}
-		lines = append(lines, locales.Text{})
-	}
-	lines = append(lines, locales.Msg("create.ask_workshops"))
-	var row []Button
-	if len(kept) < mkWorkshopsMax {
-		row = append(row, t.button(locales.Msg("btn.create_add_workshop"), "add"))
-	}
-	row = append(row, t.button(locales.Msg("btn.create_done"), "done"))
-	kb := [][]Button{row}
-	if len(kept) > 0 {
-		kb = append(kb, []Button{t.button(locales.Msg("btn.create_clear_workshops"), "clear")})
-	}
-	t.say(locales.Lines(lines...), kb...)
-}
-
-// mkPreview shows the meetup's page as alumni will see it, with the buttons to save it.
-func (k create) mkPreview(t *Turn) {
-	st := state[createState](t)
-	m, ok := k.mkMeetup(t)
-	if !ok {
-		t.restart("", "")
-		t.say(locales.Msg("create.start_over"))
-		return
-	}
-	if st.Mode != "edit" && (st.ID == "" || st.IDTitle != m.Title) {
-		id, err := k.mkFreeID(t, m.Title)
-		if err != nil {
-			t.fail(err)
-			return
-		}
-		st.ID = id
-		st.IDTitle = m.Title
-	}
-	taken, holders := k.mkTaken(t)
-	if t.err != nil {
-		return
-	}
-	m.ID, m.Status = st.ID, MeetupPublished
-	lines := append(pageLines(t, &m), locales.Text{},
-		locales.Msg("event.seats_left", "Left", max(0, m.Capacity-taken), "Capacity", m.Capacity))
-	publish := locales.Msg("btn.create_publish")
-	if st.OStatus == MeetupPublished {
-		publish = locales.Msg("btn.create_save_changes")
-	}
-	row := []Button{t.button(publish, "pub")}
-	if holders == 0 { // a meetup alumni already signed up for stays visible to them
-		row = append(row, t.button(locales.Msg("btn.create_save_draft"), "draft"))
-	}
-	t.say(locales.Msg("create.preview_intro"))
-	t.say(locales.Lines(lines...), row,
-		[]Button{t.button(locales.Msg("btn.create_again"), "again"), t.button(locales.Msg("btn.create_cancel"), "cancel")})
 }

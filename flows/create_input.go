@@ -13,6 +13,9 @@ import (
 	"github.com/alumnibot/alumnibot/locales"
 )
 
+// Reading what organizers type in /buatacara: dates, clock times, capacities, words that mean
+// "skip", and the slug a new meetup's id is made of. Pure functions: no state, no store.
+
 // Limits of what organizers type. The id and the capacity follow meetupfile, so a meetup made here
 // could be written to a meetup file and loaded back.
 const (

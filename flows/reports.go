@@ -15,12 +15,12 @@ import (
 )
 
 // Organizer reports: /peserta (counts and the roster as a CSV file) and /laporan (a readable summary
-// by regency). The organizer picks a meetup from buttons; each pick is checked against their role
-// again, so a forged button for a meetup of another province is answered like an unknown meetup.
+// by regency). The organizer picks a meetup from buttons; each pick is checked against the role the
+// router read for this update, so a forged button for a meetup of another province is answered like
+// an unknown meetup.
 
-// Reports is what the reports need of the store beyond Meetups. The store behind App.Meetups provides
-// it (store.Store does), found with a type assertion so the wiring needs no field of its own; without
-// it the report commands answer as unknown.
+// Reports is what the reports need of the store beyond Meetups: App.Reports (store.Store is one).
+// Without it, or without App.Meetups, the report commands answer as unknown.
 type Reports interface {
 	Tally(ctx context.Context, meetup string) (Tally, error)
 	Roster(ctx context.Context, meetup string) ([]RosterEntry, error)
@@ -174,13 +174,13 @@ func reportAction(which string) string {
 	return actParticipants
 }
 
-// reportMeetups lists the meetups the role covers that are coming up or ended within reportWindow,
+// meetups lists the meetups the role covers that are coming up or ended within reportWindow,
 // drafts left out, soonest first.
 func (reports) meetups(t *Turn) []Meetup {
 	return t.coveredMeetups(t.in.Now.Add(-reportWindow), func(m Meetup) bool { return m.Status != MeetupDraft })
 }
 
-// reportPicker shows one page of meetups to report on, a button each.
+// picker shows one page of meetups to report on, a button each.
 func (rp reports) picker(t *Turn, page int, edit bool) {
 	ms := rp.meetups(t)
 	if t.err != nil {
@@ -229,7 +229,7 @@ func (rp reports) picker(t *Turn, page int, edit bool) {
 	t.add(Reply{Text: locales.Lines(lines...), Buttons: kb, Edit: edit})
 }
 
-// reportOn answers for one meetup, after checking that the role covers it. A meetup that does not
+// on answers for one meetup, after checking that the role covers it. A meetup that does not
 // exist and one of another province get the same answer, so a forged button learns nothing.
 func (rp reports) on(t *Turn, action, id string) {
 	var m *Meetup
@@ -256,7 +256,7 @@ func (rp reports) on(t *Turn, action, id string) {
 	rp.participants(t, m)
 }
 
-// participantsReport answers /peserta: the counts, with the roster as a CSV file.
+// participants answers /peserta: the counts, with the roster as a CSV file.
 func (rp reports) participants(t *Turn, m *Meetup) {
 	tally, err := rp.source(t).Tally(t.ctx, m.ID)
 	if err != nil {
@@ -286,7 +286,7 @@ type regencyRow struct {
 	referred, referredCame int
 }
 
-// summaryReport answers /laporan: RSVPs, waitlist, cancellations, attendance and referrals, then by
+// summary answers /laporan: RSVPs, waitlist, cancellations, attendance and referrals, then by
 // regency, under a headline such as "115 alumni dari 11 kabupaten/kota hadir".
 func (rp reports) summary(t *Turn, m *Meetup) {
 	rep := rp.source(t)

@@ -54,9 +54,6 @@ func (t *Turn) editLast() {
 
 func (t *Turn) onboarded() bool { return t.s.Profile != nil }
 
-// conv is the chat's conversation.
-func (t *Turn) conv() *Conv { return &t.s.Conv }
-
 // current is the flow the chat is in; nil when idle.
 func (t *Turn) current() Flow { return registry.flow(t.s.Conv.Flow) }
 
