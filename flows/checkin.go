@@ -56,16 +56,14 @@ func (checkin) Entries() []Entry {
 func (checkin) Role() Need { return NeedOrganizer }
 func (checkin) State() any { return new(checkinState) }
 
+func (checkin) enabled(a *App) bool { return a.Meetups != nil && a.Desk != nil }
+
 // Start answers /checkin: with a code it checks its holder in, without one it asks for it. Either
 // way the conversation then waits for the next code, so a queue at the door needs no command per
 // person. A scanned ticket (ci_<token>) is shown for one tap.
 func (k checkin) Start(t *Turn, e Entry, arg string) {
-	if e.Link != "" {
+	if e.Link != "" { // the router lets the flow answer a scan, even when switched off
 		k.scan(t, arg)
-		return
-	}
-	if !t.deskEnabled() {
-		t.say(locales.Msg("unknown.command"))
 		return
 	}
 	t.restart(k.Name(), ckCode)

@@ -106,15 +106,12 @@ func (create) Entries() []Entry { return []Entry{{Command: "buatacara"}} }
 func (create) Role() Need       { return NeedOrganizer }
 func (create) State() any       { return new(createState) }
 
-func (k create) createEnabled(t *Turn) bool { return t.app.Meetups != nil && t.app.Writer != nil }
+func (create) enabled(a *App) bool          { return a.Meetups != nil && a.Writer != nil }
+func (k create) createEnabled(t *Turn) bool { return k.enabled(t.app) }
 
 // Start answers /buatacara: the choice between a new meetup and the upcoming ones the
 // organizer covers, or straight to the first question when there is nothing to change.
 func (k create) Start(t *Turn, _ Entry, _ string) {
-	if !k.createEnabled(t) {
-		t.say(locales.Msg("unknown.command"))
-		return
-	}
 	ms := k.mkEditable(t)
 	if t.err != nil {
 		return

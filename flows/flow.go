@@ -9,6 +9,10 @@ import (
 // Flow is one conversation: how it is entered, who may use it, and how it prompts and answers.
 // The router (router.go) finds the flow of every input and checks Role before any of its methods
 // runs, for commands, typed answers and button presses alike.
+//
+// Two optional methods: enabled(*App) bool for a flow that needs a part of App that may be nil (the
+// router then answers its commands as unknown), and global() for a flow whose buttons work outside
+// any conversation (globalFlow).
 type Flow interface {
 	// Name identifies the conversation in Conv.Flow and is the prefix of its buttons' callback data,
 	// so it is short: "ev", "mk".

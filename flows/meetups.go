@@ -80,15 +80,10 @@ func (meetups) Name() string { return "ev" }
 func (meetups) Entries() []Entry {
 	return []Entry{{Command: "acara"}, {Link: "ev_"}}
 }
-func (meetups) Role() Need           { return NeedAlumnus }
-func (meetups) State() any           { return new(meetupsState) }
-func (meetups) enabled(a *App) bool  { return a.Meetups != nil }
-func (t *Turn) meetupsEnabled() bool { return t.app.Meetups != nil }
+func (meetups) Role() Need          { return NeedAlumnus }
+func (meetups) State() any          { return new(meetupsState) }
+func (meetups) enabled(a *App) bool { return a.Meetups != nil }
 func (m meetups) Start(t *Turn, e Entry, arg string) {
-	if !m.enabled(t.app) {
-		t.say(locales.Msg("unknown.command"))
-		return
-	}
 	if e.Link != "" {
 		m.showDetail(t, arg, false)
 		return

@@ -102,6 +102,8 @@ func (reports) Entries() []Entry {
 func (reports) Role() Need { return NeedOrganizer }
 func (reports) State() any { return new(reportsState) }
 
+func (reports) enabled(a *App) bool { return a.Meetups != nil && a.Reports != nil }
+
 // source is where rosters and tallies come from; nil when the reports cannot run (they also read
 // meetups).
 func (reports) source(t *Turn) Reports {
@@ -114,10 +116,6 @@ func (reports) source(t *Turn) Reports {
 // Start answers /peserta and /laporan (which is the command): the meetups to pick from, or, with a
 // meetup id after the command, that meetup's answer at once.
 func (rp reports) Start(t *Turn, e Entry, arg string) {
-	if rp.source(t) == nil {
-		t.say(locales.Msg("unknown.command"))
-		return
-	}
 	t.restart(rp.Name(), stepReportPick)
 	state[reportsState](t).Which = e.Command
 	if id := strings.TrimSpace(arg); id != "" {

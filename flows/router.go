@@ -148,6 +148,10 @@ func (t *Turn) command() {
 	if !t.permit(e.flow, KindCommand) {
 		return
 	}
+	if !enabled(t.app, e.flow) { // switched off: its commands are unknown
+		t.say(locales.Msg("unknown.command"))
+		return
+	}
 	e.flow.Start(t, e.entry, t.in.Payload)
 }
 
@@ -180,7 +184,9 @@ func (t *Turn) openLink(payload string) bool {
 	return true
 }
 
-// enabled says whether the parts of App a flow needs are there.
+// enabled says whether the parts of App a flow needs are there. A flow that may be switched off
+// (its store interface left nil) says so with an enabled method; the router then answers its
+// commands as unknown and opens none of its links.
 func enabled(a *App, f Flow) bool {
 	if s, ok := f.(interface{ enabled(*App) bool }); ok {
 		return s.enabled(a)

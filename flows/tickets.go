@@ -32,10 +32,6 @@ func (tickets) State() any          { return new(ticketsState) }
 func (tickets) enabled(a *App) bool { return a.Meetups != nil }
 
 func (k tickets) Start(t *Turn, e Entry, _ string) {
-	if !k.enabled(t.app) {
-		t.say(locales.Msg("unknown.command"))
-		return
-	}
 	k.mine(t, e.Command == "batal")
 }
 
