@@ -32,6 +32,7 @@ type App struct {
 // Whatever the input, the flow's Role is checked here first (permit).
 func (a *App) Step(ctx context.Context, s Session, in Input) (Session, Result, error) {
 	s = s.clone()
+	in = validUTF8(in)
 	if s.Profile != nil && !s.Profile.Active {
 		s.Profile.Active = true // they talk to us again, so they have unblocked the bot
 	}
@@ -54,6 +55,16 @@ func (a *App) Step(ctx context.Context, s Session, in Input) (Session, Result, e
 	}
 	t.s.Conv.State = raw
 	return t.s, t.res, nil
+}
+
+// validUTF8 replaces invalid UTF-8 in what an input carries, as JSON does: what the store keeps of
+// it (a name, the last tap) is then what the flows saw, so a double tap is still recognised after the
+// session's round trip. Updates from the Bot API are valid already (FuzzRouter found this).
+func validUTF8(in Input) Input {
+	for _, f := range []*string{&in.FirstName, &in.Command, &in.Payload, &in.Text, &in.Data} {
+		*f = strings.ToValidUTF8(*f, "\uFFFD")
+	}
+	return in
 }
 
 func (s Session) clone() Session {
