@@ -42,7 +42,7 @@ func BenchmarkRSVP(b *testing.B) {
 	for i := range users {
 		users[i] = bottest.User{ID: int64(benchFirstUser + i), FirstName: "Vita", LanguageCode: "id"}
 		p := &flows.Profile{Name: "Vita", Province: "15", Regency: "15.71", Wave: 27, Lang: locales.ID, Active: true}
-		conv := flows.Conv{Flow: "ev", Step: "detail", Nonce: 1, Data: map[string]string{"mt": "bench"}}
+		conv := flows.Conv{Flow: "ev", Step: "detail", Nonce: 1, State: []byte(`{"mt":"bench"}`)}
 		if err := s.st.Commit(ctx, flows.Commit{User: users[i].ID, Update: benchSeedID, Next: flows.Session{Profile: p, Conv: conv}, Now: now}); err != nil {
 			b.Fatal(err)
 		}

@@ -471,3 +471,39 @@ func TestOrganizerCannotCancelAnotherProvincesMeetup(t *testing.T) {
 		t.Fatalf("status %s", m.Status)
 	}
 }
+
+// Appointing organizers is a flow of its own that only super-admins may use: its buttons, forged by
+// a panitia or by someone who is no organizer, are refused by the router before the flow runs, with
+// the answer the /admin menu's super-admin buttons always gave, and nobody is appointed or revoked.
+func TestOrganizersFlowIsSuperOnly(t *testing.T) {
+	d := newDesk(t)
+	const panitia, eve, other = 20, 66, 21
+	d.alumnus(eve, "Eve", "75.71", 3)
+	for _, u := range []int64{panitia, other} {
+		if err := d.st.Grant(d.ctx, u, "75"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const superOnly = "khusus super-admin"
+	expectIn(t, d.send(panitia, "/admin"), "Menu panitia")
+	for n := range 4 {
+		d.now = d.now.Add(flows.FloodWindow) // ten taps a window, under the flood limit
+		for _, data := range []string{"ro:%d:yes", "ro:%d:rv:21", "ro:%d:all", "ro:%d:menu", "ro:%d:pg:1"} {
+			data = strings.Replace(data, "%d", strconv.Itoa(n), 1)
+			expectIn(t, d.tapData(panitia, data), superOnly)
+			expectIn(t, d.tapData(eve, data), deskRefused)
+		}
+	}
+	// The menu's own super-admin buttons, forged with the menu's nonce.
+	for _, action := range []string{"grant", "list"} {
+		expectIn(t, d.send(panitia, "/admin"), "Menu panitia")
+		menu := d.last[panitia].Replies[0].Buttons[0][0].Data // "ad:<nonce>:checkin"
+		expectIn(t, d.tapData(panitia, strings.Replace(menu, ":checkin", ":"+action, 1)), superOnly)
+	}
+	if orgs, _ := d.st.Organizers(d.ctx); len(orgs) != 2 {
+		t.Fatalf("organizers = %+v", orgs)
+	}
+	// The super-admin gets there from the menu.
+	d.send(deskSuper, "/admin")
+	expectIn(t, d.tap(deskSuper, "👥 Daftar panitia"), "21")
+}

@@ -2,6 +2,7 @@ package flows
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -235,8 +236,9 @@ func TestStaleButtonAfterStep(t *testing.T) {
 	if got := ids(r); !cmp.Equal(got, []string{"button.stale", "onboard.ask_regency"}) {
 		t.Fatalf("stale tap replies %v", got)
 	}
-	if c.s.Conv.Data["province"] != "15" {
-		t.Fatalf("stale tap changed the province to %q", c.s.Conv.Data["province"])
+	var st onboardingState
+	if err := json.Unmarshal(c.s.Conv.State, &st); err != nil || st.Province != "15" {
+		t.Fatalf("stale tap changed the province to %q (%v)", st.Province, err)
 	}
 }
 

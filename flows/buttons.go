@@ -9,25 +9,27 @@ import (
 
 // Callback data is "<flow>:<nonce>:<action>[:<arg>]". The nonce ties a button to the prompt that showed
 // it, so a button from an old message (or forged data) is recognised instead of acted on.
-type tap struct {
-	flow   string
-	nonce  int
-	action string
-	arg    string
+
+// Tap is a pressed button's callback data, read.
+type Tap struct {
+	Flow   string // the flow's Name
+	Nonce  int
+	Action string
+	Arg    string
 }
 
-func parseTap(data string) (tap, bool) {
+func parseTap(data string) (Tap, bool) {
 	parts := strings.SplitN(data, ":", 4)
 	if len(parts) < 3 {
-		return tap{}, false
+		return Tap{}, false
 	}
 	n, err := strconv.Atoi(parts[1])
 	if err != nil {
-		return tap{}, false
+		return Tap{}, false
 	}
-	t := tap{flow: parts[0], nonce: n, action: parts[2]}
+	t := Tap{Flow: parts[0], Nonce: n, Action: parts[2]}
 	if len(parts) == 4 {
-		t.arg = parts[3]
+		t.Arg = parts[3]
 	}
 	return t, true
 }
@@ -50,6 +52,25 @@ func clampPage(page, n, size int) int {
 	return page
 }
 
+// pageArg reads the page number of a "pg" button; false for anything that is not one.
+func pageArg(arg string) (int, bool) {
+	page, err := strconv.Atoi(arg)
+	return page, err == nil && page >= 0
+}
+
+// navRow is the "‹ Prev" and "Next ›" buttons of page page of a list of n items shown size at a time;
+// empty when everything fits on one page.
+func (t *Turn) navRow(page, n, size int) []Button {
+	var row []Button
+	if page > 0 {
+		row = append(row, t.button(locales.Msg("btn.prev"), "pg", strconv.Itoa(page-1)))
+	}
+	if (page+1)*size < n {
+		row = append(row, t.button(locales.Msg("btn.next"), "pg", strconv.Itoa(page+1)))
+	}
+	return row
+}
+
 // rows lays buttons out in rows of n.
 func rows(bs []Button, n int) [][]Button {
 	var out [][]Button
@@ -59,6 +80,16 @@ func rows(bs []Button, n int) [][]Button {
 	}
 	if len(bs) > 0 {
 		out = append(out, bs)
+	}
+	return out
+}
+
+func trimEmpty(kb [][]Button) [][]Button {
+	out := kb[:0]
+	for _, r := range kb {
+		if len(r) > 0 {
+			out = append(out, r)
+		}
 	}
 	return out
 }

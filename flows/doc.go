@@ -1,8 +1,70 @@
-// Package flows holds the conversations of alumnibot: onboarding, profile, help, and the engine that
-// applies one input to one chat's session exactly once.
+// Package flows holds every conversation of alumnibot and the engine that applies one input to one
+// chat's session.
 //
-// A flow step takes the current Session and one Input and returns the next Session and the Replies to
-// say; it does no I/O beyond the small interfaces it is given. Flows know nothing of Telegram or Redis:
-// bot/ turns updates into Inputs and Replies into Bot API calls, store/ persists Sessions.
-// This package may import area and locales, never bot or store.
+// A step takes the current Session and one Input and returns the next Session and the Replies to
+// say; it does no I/O beyond the small interfaces it is given (Meetups, Roles, Grants, Desk,
+// TicketChecker, MeetupWriter, Reports). Flows know nothing of Telegram or Redis: bot/ turns updates
+// into Inputs and Replies into Bot API calls, store/ persists Sessions. This package may import area
+// and locales, never bot or store.
+//
+// # The registry
+//
+// Each conversation is a type implementing Flow (flow.go), in its own file(s):
+//
+//	onboarding.go   onboarding   /start, ref_ links          anyone
+//	help.go         help         /bantuan, /help             anyone
+//	profile.go      profile      /profil                     alumnus
+//	meetups.go      meetups      /acara, ev_ links           alumnus
+//	tickets.go      tickets      /tiket, /batal              alumnus
+//	offers.go       offers       buttons of notices ("g:")   alumnus
+//	admin.go        admin        /admin                      organizer
+//	organizers.go   organizers   from the /admin menu        super-admin
+//	checkin.go      checkin      /checkin, ci_ links         organizer
+//	create*.go      create       /buatacara                  organizer
+//	reports.go      reports      /peserta, /laporan          organizer
+//
+// All are listed once, in `var registry` (flow.go). The router (router.go, App.Step) maps a command
+// to the flow whose Entry it is, a /start payload to the flow of its prefix, a button to the flow its
+// callback data names ("<flow>:<nonce>:<action>[:<arg>]"), and text to the chat's current flow, and it
+// checks the flow's Role (permit) before any of the flow's methods runs: for commands, typed answers
+// and button presses alike, so a forged organizer button changes nothing.
+//
+// A flow's state is its own struct. Conv keeps the flow's name, its step (a name that means
+// something only within that flow), the nonce, and State, the struct's JSON; the router decodes it
+// into the flow's type before the flow runs and encodes it after, and a state that does not decode
+// (an older version of the bot left it) ends the conversation cleanly. A flow reads its state with
+// state[itsState](t).
+//
+// Shared helpers: turn.go (Turn: say, restart, goTo, enter, stale, opID), buttons.go (callback
+// data, pagination), about.go (the name, area and wave questions of onboarding and profile),
+// organizer.go (the meetups an organizer's role covers).
+//
+// # Adding a conversation
+//
+// Say a /cerita flow where alumni share a success story. Add cerita.go:
+//
+//	// story is /cerita: an alumnus tells their success story.
+//	type story struct{}
+//
+//	type storyState struct {
+//		Text string `json:"text,omitempty"`
+//	}
+//
+//	const (
+//		stWrite   = "write"
+//		stConfirm = "confirm"
+//	)
+//
+//	func (story) Name() string     { return "st" } // also the buttons' prefix: short
+//	func (story) Entries() []Entry { return []Entry{{Command: "cerita"}} }
+//	func (story) Role() Need       { return NeedAlumnus }
+//	func (story) State() any       { return new(storyState) }
+//
+//	func (s story) Start(t *Turn, _ Entry, _ string) { t.restart(s.Name(), stWrite); s.Prompt(t) }
+//	func (story) Prompt(t *Turn)                     { ... ask for the current step ... }
+//	func (story) Text(t *Turn, text string)          { state[storyState](t).Text = text; t.goTo(stConfirm) }
+//	func (story) Tap(t *Turn, b Tap)                 { ... b.Action == "send" ... default: t.stale() }
+//
+// and one line to the registry in flow.go. Nothing else changes: the router, the role check, the
+// state's encoding and the fuzz test (fuzz_test.go) pick it up from the registry.
 package flows

@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"encoding/json"
 	"time"
 
 	"github.com/alumnibot/alumnibot/locales"
@@ -99,15 +100,17 @@ type Profile struct {
 	ReferredBy int64 // the alumnus whose /start ref_ link brought this one, 0 if none
 }
 
-// Conv is the state of the conversation a chat is in, kept between inputs.
+// Conv is the state of the conversation a chat is in, kept between inputs. What the flow itself
+// keeps is State: the JSON of the flow's own state struct, decoded by the router into that type
+// (flow.go), so no flow reads another's state and a step name means something only in its flow.
 type Conv struct {
-	Flow      string            `json:"f,omitempty"` // "" when idle
-	Step      string            `json:"s,omitempty"`
-	Data      map[string]string `json:"d,omitempty"`
-	Nonce     int               `json:"n,omitempty"`  // buttons carry it, so old buttons are recognised
-	LastTap   string            `json:"t,omitempty"`  // callback data last applied: a double tap has one effect
-	LastTapAt int64             `json:"ta,omitempty"` // when (unix s): a later tap of the same button is stale
-	Payload   string            `json:"p,omitempty"`  // a /start payload waiting for onboarding to finish
+	Flow      string          `json:"f,omitempty"` // the flow's Name; "" when idle
+	Step      string          `json:"s,omitempty"` // a step of that flow
+	State     json.RawMessage `json:"d,omitempty"`
+	Nonce     int             `json:"n,omitempty"`  // buttons carry it, so old buttons are recognised
+	LastTap   string          `json:"t,omitempty"`  // callback data last applied: a double tap has one effect
+	LastTapAt int64           `json:"ta,omitempty"` // when (unix s): a later tap of the same button is stale
+	Payload   string          `json:"p,omitempty"`  // a /start payload waiting for onboarding to finish
 }
 
 // Session is everything a step may read or change about one chat.
@@ -121,13 +124,6 @@ type Session struct {
 // the old conversation is still recognised.
 func (c *Conv) restart(flow, step string) {
 	*c = Conv{Flow: flow, Step: step, Nonce: c.Nonce + 1, LastTap: c.LastTap, LastTapAt: c.LastTapAt}
-}
-
-func (c *Conv) set(k, v string) {
-	if c.Data == nil {
-		c.Data = map[string]string{}
-	}
-	c.Data[k] = v
 }
 
 // lang is the language to answer in: the profile's choice, else Telegram's language_code.

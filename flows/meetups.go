@@ -1,7 +1,6 @@
 package flows
 
 import (
-	"cmp"
 	"context"
 	"slices"
 	"strconv"
@@ -53,33 +52,100 @@ func OfferExpiry(m Meetup, now time.Time) time.Time {
 	return exp
 }
 
-// Conversation and steps of the meetup flow.
+// meetups is /acara and a meetup's page: the list of upcoming meetups, a meetup's details, and taking
+// a seat (RSVP) or an offered one. Giving a place up is the tickets flow's; the buttons of notices are
+// the offers flow's.
+type meetups struct{}
+
+// Steps of the meetups flow.
 const (
-	flowMeetups   = "ev"
-	flowGlobal    = "g" // buttons valid whatever the conversation: checked against the store instead
-	stepList      = "list"
-	stepDetail    = "detail"
-	stepCancelAsk = "cancel"
-	stepMine      = "mine" // /tiket and /batal: the alumnus's own meetups
-	listPageSize  = 5
-	listFetch     = 200 // upcoming meetups considered; a national programme runs a few dozen at a time
+	evList   = "list"
+	evDetail = "detail"
 )
 
-// globalButton is a button that works outside any conversation, such as the one in an offer
-// notification: "g:0:<action>:<meetup>".
-func globalButton(label locales.Text, action, meetup string) Button {
-	return Button{Text: label, Data: flowGlobal + ":0:" + action + ":" + meetup}
+const (
+	listPageSize = 5
+	listFetch    = 200 // upcoming meetups considered; a national programme runs a few dozen at a time
+)
+
+// meetupsState is the list's page, or the meetup whose page is shown.
+type meetupsState struct {
+	Page   int    `json:"page,omitempty"`
+	Meetup string `json:"mt,omitempty"`
 }
 
-// GlobalButton is globalButton for other packages' messages (offer notifications).
-func GlobalButton(label locales.Text, action, meetup string) Button {
-	return globalButton(label, action, meetup)
+func (meetups) Name() string { return "ev" }
+
+// Entries: /acara, and a meetup's share link /start ev_<id>.
+func (meetups) Entries() []Entry {
+	return []Entry{{Command: "acara"}, {Link: "ev_"}}
+}
+func (meetups) Role() Need          { return NeedAlumnus }
+func (meetups) State() any          { return new(meetupsState) }
+func (meetups) enabled(a *App) bool { return a.Meetups != nil }
+func (m meetups) Start(t *Turn, e Entry, arg string) {
+	if e.Link != "" {
+		m.showDetail(t, arg, false)
+		return
+	}
+	m.showList(t, 0)
 }
 
-func (t *turn) meetupsEnabled() bool { return t.app.Meetups != nil }
+func (m meetups) Prompt(t *Turn) {
+	st := state[meetupsState](t)
+	switch t.s.Conv.Step {
+	case evList:
+		m.showList(t, st.Page)
+	case evDetail:
+		m.showDetail(t, st.Meetup, false)
+	default: // a state from an older version of the bot: start over cleanly
+		t.startOver()
+	}
+}
+
+// Text: the meetups are answered with buttons only.
+func (meetups) Text(t *Turn, _ string) {
+	t.say(locales.Msg("input.use_buttons"))
+	t.prompt()
+}
+
+func (m meetups) Tap(t *Turn, b Tap) {
+	st := state[meetupsState](t)
+	switch step := t.s.Conv.Step; {
+	case step == evList && b.Action == "open":
+		m.showDetail(t, b.Arg, false)
+	case step == evList && b.Action == "pg":
+		page, _ := strconv.Atoi(b.Arg)
+		ms := upcoming(t)
+		if t.err != nil {
+			return
+		}
+		if len(ms) == 0 {
+			m.showList(t, 0)
+			return
+		}
+		page = clampPage(page, len(ms), listPageSize)
+		st.Page = page
+		r := m.listReply(t, ms, page)
+		r.Edit = true
+		t.add(r)
+	case step == evDetail && b.Action == "list":
+		m.showList(t, 0)
+	case step == evDetail && b.Action == "ics":
+		t.add(Reply{Text: locales.Msg("event.calendar_caption"), File: &Attachment{Kind: FileCalendar, Meetup: st.Meetup}})
+	case step == evDetail && b.Action == "rsvp":
+		m.rsvp(t, st.Meetup)
+	case step == evDetail && b.Action == "claim":
+		m.claim(t, st.Meetup, true)
+	case step == evDetail && b.Action == "cancel":
+		tickets{}.askCancel(t, st.Meetup)
+	default:
+		t.stale()
+	}
+}
 
 // upcoming lists published meetups that have not ended, the alumnus's province first, then by start.
-func (t *turn) upcoming() []Meetup {
+func upcoming(t *Turn) []Meetup {
 	ms, err := t.app.Meetups.MeetupsEndingAfter(t.ctx, t.in.Now, listFetch)
 	if err != nil {
 		t.fail(err)
@@ -108,25 +174,23 @@ func (t *turn) upcoming() []Meetup {
 }
 
 // showList answers /acara: one page of upcoming meetups with a button each.
-func (t *turn) showList(page int) {
-	ms := t.upcoming()
+func (m meetups) showList(t *Turn, page int) {
+	ms := upcoming(t)
 	if t.err != nil {
 		return
 	}
-	c := &t.s.Conv
-	c.restart(flowMeetups, stepList)
+	t.restart(m.Name(), evList)
 	if len(ms) == 0 {
-		t.s.Conv.restart("", "")
+		t.restart("", "")
 		t.say(locales.Msg("event.none"))
 		return
 	}
 	page = clampPage(page, len(ms), listPageSize)
-	c.set("page", strconv.Itoa(page))
-	t.res.Replies = append(t.res.Replies, t.listReply(ms, page))
+	state[meetupsState](t).Page = page
+	t.add(m.listReply(t, ms, page))
 }
 
-func (t *turn) listReply(ms []Meetup, page int) Reply {
-	c := &t.s.Conv
+func (meetups) listReply(t *Turn, ms []Meetup, page int) Reply {
 	lines := []locales.Text{locales.Msg("event.list_title")}
 	var kb [][]Button
 	end := min(len(ms), (page+1)*listPageSize)
@@ -134,23 +198,16 @@ func (t *turn) listReply(ms []Meetup, page int) Reply {
 		prov, _ := t.app.Atlas.Province(m.Province)
 		lines = append(lines, locales.Msg("event.list_item",
 			"Title", m.Title, "When", locales.FormatDate(m.Start.In(prov.Zone), t.res.Lang), "Venue", m.Venue.Name))
-		kb = append(kb, []Button{c.button(locales.Raw(m.Title), "open", m.ID)})
+		kb = append(kb, []Button{t.button(locales.Raw(m.Title), "open", m.ID)})
 	}
-	var nav []Button
-	if page > 0 {
-		nav = append(nav, c.button(locales.Msg("btn.prev"), "pg", strconv.Itoa(page-1)))
-	}
-	if end < len(ms) {
-		nav = append(nav, c.button(locales.Msg("btn.next"), "pg", strconv.Itoa(page+1)))
-	}
-	if len(nav) > 0 {
+	if nav := t.navRow(page, len(ms), listPageSize); len(nav) > 0 {
 		kb = append(kb, nav)
 	}
 	return Reply{Text: locales.Lines(lines...), Buttons: kb}
 }
 
 // loadMeetup reads a meetup alumni may see; nil (and a message) when it is gone or not published.
-func (t *turn) loadMeetup(id string) *Meetup {
+func loadMeetup(t *Turn, id string) *Meetup {
 	m, err := t.app.Meetups.Meetup(t.ctx, id)
 	if err != nil {
 		t.fail(err)
@@ -164,21 +221,21 @@ func (t *turn) loadMeetup(id string) *Meetup {
 }
 
 // showDetail opens a meetup's page in a new conversation step.
-func (t *turn) showDetail(id string, edit bool) {
-	m := t.loadMeetup(id)
+func (mf meetups) showDetail(t *Turn, id string, edit bool) {
+	m := loadMeetup(t, id)
 	if m == nil {
 		return
 	}
-	t.s.Conv.restart(flowMeetups, stepDetail)
-	t.s.Conv.set("mt", m.ID)
-	if r, ok := t.detailReply(m); ok {
+	t.restart(mf.Name(), evDetail)
+	state[meetupsState](t).Meetup = m.ID
+	if r, ok := mf.detailReply(t, m); ok {
 		r.Edit = edit
-		t.res.Replies = append(t.res.Replies, r)
+		t.add(r)
 	}
 }
 
 // detailReply is a meetup's page: when, where, agenda, seats, where the alumnus stands, and buttons.
-func (t *turn) detailReply(m *Meetup) (Reply, bool) {
+func (meetups) detailReply(t *Turn, m *Meetup) (Reply, bool) {
 	seat, err := t.app.Meetups.SeatOf(t.ctx, m.ID, t.in.UserID)
 	if err != nil {
 		t.fail(err)
@@ -191,7 +248,7 @@ func (t *turn) detailReply(m *Meetup) (Reply, bool) {
 	}
 	lang := t.res.Lang
 	prov, _ := t.app.Atlas.Province(m.Province)
-	lines := append(t.pageLines(m), locales.Text{})
+	lines := append(pageLines(t, m), locales.Text{})
 	switch {
 	case m.Status == MeetupCancelled:
 		lines = append(lines, locales.Msg("event.cancelled"))
@@ -204,39 +261,38 @@ func (t *turn) detailReply(m *Meetup) (Reply, bool) {
 	default:
 		lines = append(lines, locales.Msg("event.full_waiting", "Waiting", av.Waitlisted))
 	}
-	c := &t.s.Conv
 	var kb [][]Button
 	open := m.Status == MeetupPublished && m.End.After(t.in.Now)
 	switch seat.Status {
 	case SeatConfirmed:
 		lines = append(lines, locales.Msg("event.you_confirmed", "Code", seat.Code))
-		kb = append(kb, []Button{c.button(locales.Msg("btn.cancel_rsvp"), "cancel")})
+		kb = append(kb, []Button{t.button(locales.Msg("btn.cancel_rsvp"), "cancel")})
 	case SeatWaitlisted:
 		lines = append(lines, locales.Msg("event.you_waitlisted", "Position", seat.Position))
-		kb = append(kb, []Button{c.button(locales.Msg("btn.leave_waitlist"), "cancel")})
+		kb = append(kb, []Button{t.button(locales.Msg("btn.leave_waitlist"), "cancel")})
 	case SeatOffered:
 		lines = append(lines, locales.Msg("event.you_offered", "Until", locales.FormatDateTime(seat.OfferExpires.In(prov.Zone), lang, prov.ZoneName)))
-		kb = append(kb, []Button{c.button(locales.Msg("btn.claim"), "claim"), c.button(locales.Msg("btn.decline_offer"), "cancel")})
+		kb = append(kb, []Button{t.button(locales.Msg("btn.claim"), "claim"), t.button(locales.Msg("btn.decline_offer"), "cancel")})
 	default:
 		if open {
-			kb = append(kb, []Button{c.button(locales.Msg("btn.rsvp"), "rsvp")})
+			kb = append(kb, []Button{t.button(locales.Msg("btn.rsvp"), "rsvp")})
 		}
 	}
 	var row []Button
 	if m.Status != MeetupCancelled {
-		row = append(row, c.button(locales.Msg("btn.calendar"), "ics"))
+		row = append(row, t.button(locales.Msg("btn.calendar"), "ics"))
 	}
 	if t.app.BotUsername != "" && open {
 		row = append(row, Button{Text: locales.Msg("btn.share"), URL: ShareLink(t.app.BotUsername, m.ID)})
 	}
-	row = append(row, c.button(locales.Msg("btn.all_meetups"), "list"))
+	row = append(row, t.button(locales.Msg("btn.all_meetups"), "list"))
 	kb = append(kb, row)
 	return Reply{Text: locales.Lines(lines...), Buttons: kb}, true
 }
 
 // pageLines is the part of a meetup's page that is the same for every viewer: title, when, where,
 // description and agenda. /buatacara's preview shows it too, so organizers see what alumni will see.
-func (t *turn) pageLines(m *Meetup) []locales.Text {
+func pageLines(t *Turn, m *Meetup) []locales.Text {
 	prov, _ := t.app.Atlas.Province(m.Province)
 	lines := []locales.Text{
 		locales.Raw(m.Title),
@@ -273,64 +329,8 @@ func place(m *Meetup, atlas *area.Atlas) string {
 
 func clock(t time.Time, p area.Province) string { return t.In(p.Zone).Format("15.04") }
 
-// meetupTap handles the buttons of the meetup flow.
-func (t *turn) meetupTap(b tap) {
-	c := &t.s.Conv
-	switch {
-	case (c.Step == stepList || c.Step == stepMine) && b.action == "open":
-		t.showDetail(b.arg, false)
-	case c.Step == stepMine && b.action == "cx":
-		t.askCancel(b.arg)
-	case c.Step == stepList && b.action == "pg":
-		page, _ := strconv.Atoi(b.arg)
-		ms := t.upcoming()
-		if t.err != nil {
-			return
-		}
-		if len(ms) == 0 {
-			t.showList(0)
-			return
-		}
-		page = clampPage(page, len(ms), listPageSize)
-		c.set("page", strconv.Itoa(page))
-		r := t.listReply(ms, page)
-		r.Edit = true
-		t.res.Replies = append(t.res.Replies, r)
-	case c.Step == stepDetail && b.action == "list":
-		t.showList(0)
-	case c.Step == stepDetail && b.action == "ics":
-		t.res.Replies = append(t.res.Replies, Reply{Text: locales.Msg("event.calendar_caption"), File: &Attachment{Kind: FileCalendar, Meetup: c.Data["mt"]}})
-	case c.Step == stepDetail && b.action == "rsvp":
-		t.rsvp(c.Data["mt"])
-	case c.Step == stepDetail && b.action == "claim":
-		t.claim(c.Data["mt"], true)
-	case c.Step == stepDetail && b.action == "cancel":
-		t.askCancel(c.Data["mt"])
-	case c.Step == stepCancelAsk && b.action == "yes":
-		t.cancel(c.Data["mt"])
-	case c.Step == stepCancelAsk && b.action == "no":
-		id := c.Data["mt"]
-		t.say(locales.Msg("event.cancel_kept"))
-		t.showDetail(id, false)
-	default:
-		t.stale()
-	}
-}
-
-// globalTap handles buttons that are not tied to a conversation, such as those in notifications.
-func (t *turn) globalTap(b tap) {
-	switch b.action {
-	case "open":
-		t.showDetail(b.arg, false)
-	case "claim":
-		t.claim(b.arg, false)
-	default:
-		t.stale()
-	}
-}
-
-func (t *turn) rsvp(id string) {
-	m := t.loadMeetup(id)
+func (mf meetups) rsvp(t *Turn, id string) {
+	m := loadMeetup(t, id)
 	if m == nil {
 		return
 	}
@@ -339,12 +339,12 @@ func (t *turn) rsvp(id string) {
 		t.fail(err)
 		return
 	}
-	t.seatAnswer(m, seat, true)
+	mf.seatAnswer(t, m, seat, true)
 }
 
 // claim takes an offered seat, from the meetup's page or from the offer notice.
-func (t *turn) claim(id string, onPage bool) {
-	m := t.loadMeetup(id)
+func (mf meetups) claim(t *Turn, id string, onPage bool) {
+	m := loadMeetup(t, id)
 	if m == nil {
 		return
 	}
@@ -355,17 +355,17 @@ func (t *turn) claim(id string, onPage bool) {
 	}
 	if seat.Status == SeatExpired || seat.Status == SeatNone {
 		t.say(locales.Msg("event.offer_gone"))
-		t.showDetail(m.ID, false)
+		mf.showDetail(t, m.ID, false)
 		return
 	}
-	t.seatAnswer(m, seat, onPage)
+	mf.seatAnswer(t, m, seat, onPage)
 }
 
 // seatAnswer tells the alumnus where they stand after an RSVP or a claim. The meetup's page is
 // updated in place when the button was on it, else shown anew below the answer.
-func (t *turn) seatAnswer(m *Meetup, seat Seat, onPage bool) {
+func (mf meetups) seatAnswer(t *Turn, m *Meetup, seat Seat, onPage bool) {
 	if onPage {
-		t.showDetail(m.ID, true)
+		mf.showDetail(t, m.ID, true)
 	}
 	prov, _ := t.app.Atlas.Province(m.Province)
 	when := locales.FormatDateTime(m.Start.In(prov.Zone), t.res.Lang, prov.ZoneName)
@@ -373,10 +373,9 @@ func (t *turn) seatAnswer(m *Meetup, seat Seat, onPage bool) {
 	case SeatConfirmed:
 		// The ticket: its QR code (what an organizer scans at the door) with the confirmation as caption,
 		// then the calendar file.
-		t.res.Replies = append(t.res.Replies,
-			Reply{Text: locales.Msg("event.confirmed", "Title", m.Title, "When", when, "Venue", m.Venue.Name, "Code", seat.Code),
-				File: &Attachment{Kind: FileTicketQR, Meetup: m.ID, Alumnus: t.in.UserID, Code: seat.Code}},
-			Reply{Text: locales.Msg("event.calendar_caption"), File: &Attachment{Kind: FileCalendar, Meetup: m.ID}})
+		t.add(Reply{Text: locales.Msg("event.confirmed", "Title", m.Title, "When", when, "Venue", m.Venue.Name, "Code", seat.Code),
+			File: &Attachment{Kind: FileTicketQR, Meetup: m.ID, Alumnus: t.in.UserID, Code: seat.Code}})
+		t.add(Reply{Text: locales.Msg("event.calendar_caption"), File: &Attachment{Kind: FileCalendar, Meetup: m.ID}})
 	case SeatWaitlisted:
 		t.say(locales.Msg("event.waitlisted", "Position", seat.Position))
 	case SeatOffered:
@@ -385,99 +384,6 @@ func (t *turn) seatAnswer(m *Meetup, seat Seat, onPage bool) {
 		t.say(locales.Msg("event.closed"))
 	}
 	if !onPage {
-		t.showDetail(m.ID, false)
-	}
-}
-
-func (t *turn) askCancel(id string) {
-	m := t.loadMeetup(id)
-	if m == nil {
-		return
-	}
-	c := &t.s.Conv
-	c.restart(flowMeetups, stepCancelAsk)
-	c.set("mt", m.ID)
-	t.say(locales.Msg("event.cancel_ask", "Title", m.Title),
-		[]Button{c.button(locales.Msg("btn.cancel_yes"), "yes"), c.button(locales.Msg("btn.cancel_no"), "no")})
-}
-
-func (t *turn) cancel(id string) {
-	m := t.loadMeetup(id)
-	if m == nil {
-		return
-	}
-	was, _, err := t.app.Meetups.CancelRSVP(t.ctx, m.ID, t.in.UserID, OfferExpiry(*m, t.in.Now))
-	if err != nil {
-		t.fail(err)
-		return
-	}
-	t.s.Conv.restart("", "")
-	if was == SeatNone {
-		t.say(locales.Msg("event.nothing_to_cancel", "Title", m.Title))
-		return
-	}
-	t.say(locales.Msg("event.cancelled_rsvp", "Title", m.Title))
-}
-
-// myMeetups answers /tiket and /batal: the meetups the alumnus holds a seat or a place for.
-func (t *turn) myMeetups(forCancel bool) {
-	ms := t.upcoming()
-	if t.err != nil {
-		return
-	}
-	type held struct {
-		m    Meetup
-		seat Seat
-	}
-	var mine []held
-	for _, m := range ms {
-		seat, err := t.app.Meetups.SeatOf(t.ctx, m.ID, t.in.UserID)
-		if err != nil {
-			t.fail(err)
-			return
-		}
-		if seat.Status == SeatConfirmed || seat.Status == SeatWaitlisted || seat.Status == SeatOffered {
-			mine = append(mine, held{m, seat})
-		}
-	}
-	slices.SortFunc(mine, func(a, b held) int { return cmp.Compare(a.m.Start.Unix(), b.m.Start.Unix()) })
-	if len(mine) == 0 {
-		t.s.Conv.restart("", "")
-		t.say(locales.Msg("event.no_tickets"))
-		return
-	}
-	c := &t.s.Conv
-	c.restart(flowMeetups, stepMine)
-	lines := []locales.Text{locales.Msg("event.tickets_title")}
-	if forCancel {
-		c.set("cancel", "1")
-		lines[0] = locales.Msg("event.cancel_pick")
-	}
-	var kb [][]Button
-	for _, h := range mine {
-		prov, _ := t.app.Atlas.Province(h.m.Province)
-		when := locales.FormatDateTime(h.m.Start.In(prov.Zone), t.res.Lang, prov.ZoneName)
-		switch h.seat.Status {
-		case SeatConfirmed:
-			lines = append(lines, locales.Msg("event.ticket_confirmed", "Title", h.m.Title, "When", when, "Code", h.seat.Code))
-		case SeatWaitlisted:
-			lines = append(lines, locales.Msg("event.ticket_waitlisted", "Title", h.m.Title, "When", when, "Position", h.seat.Position))
-		case SeatOffered:
-			lines = append(lines, locales.Msg("event.ticket_offered", "Title", h.m.Title, "When", when))
-		}
-		action := "open"
-		if forCancel {
-			action = "cx"
-		}
-		kb = append(kb, []Button{c.button(locales.Raw(h.m.Title), action, h.m.ID)})
-	}
-	t.say(locales.Lines(lines...), kb...)
-	for _, h := range mine {
-		if h.seat.Status == SeatConfirmed && !forCancel {
-			t.res.Replies = append(t.res.Replies, Reply{
-				Text: locales.Msg("event.ticket_qr", "Title", h.m.Title, "Code", h.seat.Code),
-				File: &Attachment{Kind: FileTicketQR, Meetup: h.m.ID, Alumnus: t.in.UserID, Code: h.seat.Code},
-			})
-		}
+		mf.showDetail(t, m.ID, false)
 	}
 }

@@ -7,121 +7,35 @@ import (
 	"github.com/alumnibot/alumnibot/locales"
 )
 
-// Organizer conversations. Each organizer command and button re-checks the role on the server before
-// doing anything: a revoked organizer, or forged callback data, changes nothing.
-const (
-	flowAdmin   = "ad" // /admin: roles, meetups (admin.go)
-	flowCheckin = "ck" // /checkin and scanned tickets (admin.go)
-	flowCreate  = "mk" // /buatacara (create.go)
-	flowReport  = "rp" // /peserta and /laporan (reports.go)
-)
+// Helpers of the organizers' flows (admin, organizers, checkin, create, reports). The router has
+// checked the role for this update before any of them runs; those that act on a meetup check here,
+// against the same role, that it covers the meetup's province, so forged callback data and a
+// narrowed role change nothing.
 
-func isOrganizerCommand(cmd string) bool {
-	switch cmd {
-	case "admin", "buatacara", "peserta", "checkin", "laporan":
-		return true
-	}
-	return false
+// notSuper answers an organizer who reached for a super-admin's action (a forged button, or a role
+// changed meanwhile) and ends the conversation.
+func (t *Turn) notSuper() {
+	t.restart("", "")
+	t.say(locales.Msg("admin.super_only"))
 }
 
-func isOrganizerFlow(flow string) bool {
-	switch flow {
-	case flowAdmin, flowCheckin, flowCreate, flowReport:
-		return true
+// provinceName is a province's name, or "" for every province (the messages say "semua provinsi").
+func (t *Turn) provinceName(code string) string {
+	if code == "" {
+		return ""
 	}
-	return false
+	if p, ok := t.app.Atlas.Province(code); ok {
+		return p.Name
+	}
+	return code
 }
 
-// organizerRole returns the user's role if they may organize; else it answers with a polite refusal,
-// ends any organizer conversation, and returns false.
-func (t *turn) organizerRole() (Role, bool) {
-	r := t.role()
-	if t.err != nil {
-		return Role{}, false
-	}
-	if !r.Organizer {
-		if isOrganizerFlow(t.s.Conv.Flow) {
-			t.s.Conv.restart("", "")
-		}
-		t.say(locales.Msg("admin.refused"))
-		return Role{}, false
-	}
-	return r, true
-}
+func (t *Turn) deskEnabled() bool { return t.app.Meetups != nil && t.app.Desk != nil }
 
-func (t *turn) organizerCommand() {
-	r, ok := t.organizerRole()
-	if !ok {
-		return
-	}
-	switch t.in.Command {
-	case "admin":
-		t.adminCommand(r)
-	case "checkin":
-		t.checkinCommand(r, t.in.Payload)
-	case "buatacara":
-		t.createCommand(r)
-	case "peserta", "laporan":
-		t.reportCommand(r, t.in.Command)
-	}
-}
-
-func (t *turn) organizerPrompt() {
-	r, ok := t.organizerRole()
-	if !ok {
-		return
-	}
-	switch t.s.Conv.Flow {
-	case flowAdmin, flowCheckin:
-		t.adminPrompt(r)
-	case flowCreate:
-		t.createPrompt(r)
-	case flowReport:
-		t.reportPrompt(r)
-	}
-}
-
-func (t *turn) organizerText(s string) {
-	r, ok := t.organizerRole()
-	if !ok {
-		return
-	}
-	switch t.s.Conv.Flow {
-	case flowAdmin, flowCheckin:
-		t.adminText(r, s)
-	case flowCreate:
-		t.createText(r, s)
-	case flowReport:
-		t.reportPrompt(r)
-	}
-}
-
-func (t *turn) organizerTap(b tap) {
-	r, ok := t.organizerRole()
-	if !ok {
-		return
-	}
-	switch t.s.Conv.Flow {
-	case flowAdmin, flowCheckin:
-		t.adminTap(r, b)
-	case flowCreate:
-		t.createTap(r, b)
-	case flowReport:
-		t.reportTap(r, b)
-	}
-}
-
-// checkinScan handles /start ci_<token>, opened by an organizer's phone from a ticket's QR code.
-func (t *turn) checkinScan(token string) {
-	r, ok := t.organizerRole()
-	if !ok {
-		return
-	}
-	t.checkinToken(r, token)
-}
-
-// coveredMeetups lists the meetups ending after t that the role covers and keep accepts, soonest first.
-func (t *turn) coveredMeetups(r Role, endingAfter time.Time, keep func(Meetup) bool) []Meetup {
+// coveredMeetups lists the meetups ending after endingAfter that the role covers and keep accepts,
+// soonest first.
+func (t *Turn) coveredMeetups(endingAfter time.Time, keep func(Meetup) bool) []Meetup {
+	r := t.userRole()
 	ms, err := t.app.Meetups.MeetupsEndingAfter(t.ctx, endingAfter, listFetch)
 	if err != nil {
 		t.fail(err)
@@ -135,4 +49,25 @@ func (t *turn) coveredMeetups(r Role, endingAfter time.Time, keep func(Meetup) b
 	}
 	slices.SortStableFunc(out, func(a, b Meetup) int { return a.Start.Compare(b.Start) })
 	return out
+}
+
+// deskMeetups lists the meetups an organizer may check people in at or cancel: those of their
+// provinces that have not ended, drafts left out, soonest first.
+func (t *Turn) deskMeetups() []Meetup {
+	return t.coveredMeetups(t.in.Now, func(m Meetup) bool { return m.Status != MeetupDraft })
+}
+
+// coveredMeetup reads a meetup the organizer may act on; nil (and a message) otherwise.
+func (t *Turn) coveredMeetup(id string) *Meetup {
+	m, err := t.app.Meetups.Meetup(t.ctx, id)
+	if err != nil {
+		t.fail(err)
+		return nil
+	}
+	if m == nil || m.Status == MeetupDraft || !t.userRole().Covers(m.Province) {
+		t.restart("", "")
+		t.say(locales.Msg("event.not_found"))
+		return nil
+	}
+	return m
 }

@@ -15,12 +15,12 @@ import (
 )
 
 // Organizer reports: /peserta (counts and the roster as a CSV file) and /laporan (a readable summary
-// by regency). The organizer picks a meetup from buttons; each pick is checked against their role
-// again, so a forged button for a meetup of another province is answered like an unknown meetup.
+// by regency). The organizer picks a meetup from buttons; each pick is checked against the role the
+// router read for this update, so a forged button for a meetup of another province is answered like
+// an unknown meetup.
 
-// Reports is what the reports need of the store beyond Meetups. The store behind App.Meetups provides
-// it (store.Store does), found with a type assertion so the wiring needs no field of its own; without
-// it the report commands answer as unknown.
+// Reports is what the reports need of the store beyond Meetups: App.Reports (store.Store is one).
+// Without it, or without App.Meetups, the report commands answer as unknown.
 type Reports interface {
 	Tally(ctx context.Context, meetup string) (Tally, error)
 	Roster(ctx context.Context, meetup string) ([]RosterEntry, error)
@@ -85,65 +85,81 @@ const (
 // reportIDRE is what a meetup id may look like (meetup ids are short slugs).
 var reportIDRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 
-// reports is where rosters and tallies come from; nil when the reports cannot run (they also read meetups).
-func (t *turn) reports() Reports {
+// reports is /peserta (counts and the roster as a CSV file) and /laporan (a readable summary by
+// regency) for organizers.
+type reports struct{}
+
+// reportsState is the kind of answer last asked for ("peserta" or "laporan") and the picker's page.
+type reportsState struct {
+	Which string `json:"which,omitempty"`
+	Page  int    `json:"page,omitempty"`
+}
+
+func (reports) Name() string { return "rp" }
+func (reports) Entries() []Entry {
+	return []Entry{{Command: "peserta"}, {Command: "laporan"}}
+}
+func (reports) Role() Need { return NeedOrganizer }
+func (reports) State() any { return new(reportsState) }
+
+func (reports) enabled(a *App) bool { return a.Meetups != nil && a.Reports != nil }
+
+// source is where rosters and tallies come from; nil when the reports cannot run (they also read
+// meetups).
+func (reports) source(t *Turn) Reports {
 	if t.app.Meetups == nil {
 		return nil
 	}
 	return t.app.Reports
 }
 
-// reportCommand answers /peserta and /laporan (which is the command): the meetups to pick from, or,
-// with a meetup id after the command, that meetup's answer at once.
-func (t *turn) reportCommand(r Role, which string) {
-	if t.reports() == nil {
-		t.say(locales.Msg("unknown.command"))
+// Start answers /peserta and /laporan (which is the command): the meetups to pick from, or, with a
+// meetup id after the command, that meetup's answer at once.
+func (rp reports) Start(t *Turn, e Entry, arg string) {
+	t.restart(rp.Name(), stepReportPick)
+	state[reportsState](t).Which = e.Command
+	if id := strings.TrimSpace(arg); id != "" {
+		rp.on(t, reportAction(e.Command), id)
 		return
 	}
-	c := &t.s.Conv
-	c.restart(flowReport, stepReportPick)
-	c.set("which", which)
-	if id := strings.TrimSpace(t.in.Payload); id != "" {
-		t.reportOn(r, reportAction(which), id)
-		return
-	}
-	t.reportPicker(r, 0, false)
+	rp.picker(t, 0, false)
 }
 
-// reportPrompt shows the picker again: after a stale button, or when something other than a button
+// Prompt shows the picker again: after a stale button, or when something other than a button
 // arrived.
-func (t *turn) reportPrompt(r Role) {
-	if t.reports() == nil || t.s.Conv.Step != stepReportPick {
-		t.s.Conv.restart("", "")
+func (rp reports) Prompt(t *Turn) {
+	if rp.source(t) == nil || t.s.Conv.Step != stepReportPick {
+		t.restart("", "")
 		t.say(locales.Msg("help.text"))
 		return
 	}
 	if t.in.Kind == KindText { // typed where only buttons make sense
 		t.say(locales.Msg("input.use_buttons"))
 	}
-	page, _ := strconv.Atoi(t.s.Conv.Data["page"])
-	t.reportPicker(r, page, false)
+	rp.picker(t, state[reportsState](t).Page, false)
 }
 
-// reportTap handles the picker's buttons and those under an answer.
-func (t *turn) reportTap(r Role, b tap) {
-	c := &t.s.Conv
-	if t.reports() == nil || c.Step != stepReportPick {
+// Text: the picker is answered with buttons only.
+func (rp reports) Text(t *Turn, _ string) { rp.Prompt(t) }
+
+// Tap handles the picker's buttons and those under an answer.
+func (rp reports) Tap(t *Turn, b Tap) {
+	if rp.source(t) == nil || t.s.Conv.Step != stepReportPick {
 		t.stale()
 		return
 	}
-	switch b.action {
+	switch b.Action {
 	case actReportPage:
-		page, err := strconv.Atoi(b.arg)
-		if err != nil || page < 0 {
+		page, ok := pageArg(b.Arg)
+		if !ok {
 			t.stale()
 			return
 		}
-		t.reportPicker(r, page, true)
+		rp.picker(t, page, true)
 	case actReportList:
-		t.reportPicker(r, 0, false)
+		rp.picker(t, 0, false)
 	case actParticipants, actSummary:
-		t.reportOn(r, b.action, b.arg)
+		rp.on(t, b.Action, b.Arg)
 	default:
 		t.stale()
 	}
@@ -156,27 +172,27 @@ func reportAction(which string) string {
 	return actParticipants
 }
 
-// reportMeetups lists the meetups the role covers that are coming up or ended within reportWindow,
+// meetups lists the meetups the role covers that are coming up or ended within reportWindow,
 // drafts left out, soonest first.
-func (t *turn) reportMeetups(r Role) []Meetup {
-	return t.coveredMeetups(r, t.in.Now.Add(-reportWindow), func(m Meetup) bool { return m.Status != MeetupDraft })
+func (reports) meetups(t *Turn) []Meetup {
+	return t.coveredMeetups(t.in.Now.Add(-reportWindow), func(m Meetup) bool { return m.Status != MeetupDraft })
 }
 
-// reportPicker shows one page of meetups to report on, a button each.
-func (t *turn) reportPicker(r Role, page int, edit bool) {
-	ms := t.reportMeetups(r)
+// picker shows one page of meetups to report on, a button each.
+func (rp reports) picker(t *Turn, page int, edit bool) {
+	ms := rp.meetups(t)
 	if t.err != nil {
 		return
 	}
-	c := &t.s.Conv
 	if len(ms) == 0 {
-		c.restart("", "")
+		t.restart("", "")
 		t.say(locales.Msg("report.none"))
 		return
 	}
 	page = clampPage(page, len(ms), reportPageSize)
-	c.set("page", strconv.Itoa(page))
-	action := reportAction(c.Data["which"])
+	st := state[reportsState](t)
+	st.Page = page
+	action := reportAction(st.Which)
 	heading := locales.Msg("report.pick_participants")
 	if action == actSummary {
 		heading = locales.Msg("report.pick_summary")
@@ -196,24 +212,24 @@ func (t *turn) reportPicker(r Role, page int, edit bool) {
 		default:
 			lines = append(lines, locales.Msg("report.pick_item", "Title", title, "When", when))
 		}
-		kb = append(kb, []Button{c.button(locales.Raw(shorten(m.Title, 60)), action, m.ID)})
+		kb = append(kb, []Button{t.button(locales.Raw(shorten(m.Title, 60)), action, m.ID)})
 	}
 	var nav []Button
 	if page > 0 {
-		nav = append(nav, c.button(locales.Msg("btn.prev"), actReportPage, strconv.Itoa(page-1)))
+		nav = append(nav, t.button(locales.Msg("btn.prev"), actReportPage, strconv.Itoa(page-1)))
 	}
 	if end < len(ms) {
-		nav = append(nav, c.button(locales.Msg("btn.next"), actReportPage, strconv.Itoa(page+1)))
+		nav = append(nav, t.button(locales.Msg("btn.next"), actReportPage, strconv.Itoa(page+1)))
 	}
 	if len(nav) > 0 {
 		kb = append(kb, nav)
 	}
-	t.res.Replies = append(t.res.Replies, Reply{Text: locales.Lines(lines...), Buttons: kb, Edit: edit})
+	t.add(Reply{Text: locales.Lines(lines...), Buttons: kb, Edit: edit})
 }
 
-// reportOn answers for one meetup, after checking that the role covers it. A meetup that does not
+// on answers for one meetup, after checking that the role covers it. A meetup that does not
 // exist and one of another province get the same answer, so a forged button learns nothing.
-func (t *turn) reportOn(r Role, action, id string) {
+func (rp reports) on(t *Turn, action, id string) {
 	var m *Meetup
 	if reportIDRE.MatchString(id) { // typed or forged text never reaches a key name unchecked
 		var err error
@@ -222,31 +238,30 @@ func (t *turn) reportOn(r Role, action, id string) {
 			return
 		}
 	}
-	if m == nil || !r.Covers(m.Province) {
+	if m == nil || !t.userRole().Covers(m.Province) {
 		t.say(locales.Msg("report.not_found"))
-		t.reportPicker(r, 0, false)
+		rp.picker(t, 0, false)
 		return
 	}
 	// The picker's buttons stay valid (same nonce), so another meetup is one tap away; "other
 	// meetups" brings back the picker for the kind of answer last shown.
 	if action == actSummary {
-		t.s.Conv.set("which", "laporan")
-		t.summaryReport(m)
+		state[reportsState](t).Which = "laporan"
+		rp.summary(t, m)
 		return
 	}
-	t.s.Conv.set("which", "peserta")
-	t.participantsReport(m)
+	state[reportsState](t).Which = "peserta"
+	rp.participants(t, m)
 }
 
-// participantsReport answers /peserta: the counts, with the roster as a CSV file.
-func (t *turn) participantsReport(m *Meetup) {
-	tally, err := t.reports().Tally(t.ctx, m.ID)
+// participants answers /peserta: the counts, with the roster as a CSV file.
+func (rp reports) participants(t *Turn, m *Meetup) {
+	tally, err := rp.source(t).Tally(t.ctx, m.ID)
 	if err != nil {
 		t.fail(err)
 		return
 	}
 	prov, _ := t.app.Atlas.Province(m.Province)
-	c := &t.s.Conv
 	text := locales.Lines(
 		locales.Msg("report.participants_title", "Title", shorten(m.Title, maxTitleRunes),
 			"When", locales.FormatDateTime(m.Start.In(prov.Zone), t.res.Lang, prov.ZoneName)),
@@ -255,10 +270,10 @@ func (t *turn) participantsReport(m *Meetup) {
 			"Cancelled", tally.Cancelled),
 		locales.Msg("report.csv_note"),
 	)
-	t.res.Replies = append(t.res.Replies, Reply{
+	t.add(Reply{
 		Text:    text, // a caption: well under Telegram's 1,024 characters
 		File:    &Attachment{Kind: FileParticipantsCSV, Meetup: m.ID},
-		Buttons: [][]Button{{c.button(locales.Msg("btn.report_summary"), actSummary, m.ID), c.button(locales.Msg("btn.report_other"), actReportList)}},
+		Buttons: [][]Button{{t.button(locales.Msg("btn.report_summary"), actSummary, m.ID), t.button(locales.Msg("btn.report_other"), actReportList)}},
 	})
 }
 
@@ -269,10 +284,10 @@ type regencyRow struct {
 	referred, referredCame int
 }
 
-// summaryReport answers /laporan: RSVPs, waitlist, cancellations, attendance and referrals, then by
+// summary answers /laporan: RSVPs, waitlist, cancellations, attendance and referrals, then by
 // regency, under a headline such as "115 alumni dari 11 kabupaten/kota hadir".
-func (t *turn) summaryReport(m *Meetup) {
-	rep := t.reports()
+func (rp reports) summary(t *Turn, m *Meetup) {
+	rep := rp.source(t)
 	tally, err := rep.Tally(t.ctx, m.ID)
 	if err != nil {
 		t.fail(err)
@@ -377,7 +392,7 @@ func (t *turn) summaryReport(m *Meetup) {
 			}
 		}
 		for _, r := range shown {
-			lines = append(lines, t.regencyLine(r))
+			lines = append(lines, regencyLine(r))
 		}
 		if len(shown) < len(rows) {
 			var rest regencyRow
@@ -390,14 +405,13 @@ func (t *turn) summaryReport(m *Meetup) {
 				"Going", rest.going, "Came", rest.came, "Waiting", rest.waiting))
 		}
 	}
-	c := &t.s.Conv
 	t.say(locales.Lines(lines...), []Button{
-		c.button(locales.Msg("btn.report_participants"), actParticipants, m.ID),
-		c.button(locales.Msg("btn.report_other"), actReportList),
+		t.button(locales.Msg("btn.report_participants"), actParticipants, m.ID),
+		t.button(locales.Msg("btn.report_other"), actReportList),
 	})
 }
 
-func (t *turn) regencyLine(r regencyRow) locales.Text {
+func regencyLine(r regencyRow) locales.Text {
 	if r.name == "" {
 		return locales.Msg("report.regency_unknown_row", "Going", r.going, "Came", r.came, "Waiting", r.waiting)
 	}

@@ -2,6 +2,7 @@ package flows_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -227,7 +228,7 @@ func TestReportsRefuseOtherProvinces(t *testing.T) {
 	// Someone who is no organizer: a polite refusal for the command and for a button.
 	alumnus := w.alumnus(rpAlumnus, "75", "75.71")
 	expectIn(t, w.send(alumnus, "/peserta"), "khusus untuk panitia")
-	alumnus.s.Conv = flows.Conv{Flow: "rp", Step: "pick", Nonce: 4, Data: map[string]string{"which": "peserta"}}
+	alumnus.s.Conv = flows.Conv{Flow: "rp", Step: "pick", Nonce: 4, State: json.RawMessage(`{"which":"peserta"}`)}
 	got := w.input(alumnus, flows.Input{Kind: flows.KindButton, Data: "rp:4:p:" + rpGorontalo, MessageID: 1})
 	expectIn(t, got, "khusus untuk panitia")
 	if len(rpFiles(alumnus)) != 0 || alumnus.s.Conv.Flow != "" {

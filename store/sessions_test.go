@@ -38,7 +38,7 @@ func TestCommitAndLoad(t *testing.T) {
 	if l.Applied || l.Version != 0 || l.Session.Profile != nil || l.Recent != 1 {
 		t.Fatalf("fresh load = %+v", l)
 	}
-	next := flows.Session{Profile: vita(), Conv: flows.Conv{Flow: "pf", Step: "view", Nonce: 3, Data: map[string]string{"a": "b"}}}
+	next := flows.Session{Profile: vita(), Conv: flows.Conv{Flow: "pf", Step: "view", Nonce: 3, State: []byte(`{"a":"b"}`)}}
 	if err := s.Commit(ctx, flows.Commit{User: 7, Update: 1, Version: 0, Next: next, Result: []byte(`{"l":"id"}`), Now: now}); err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,209 @@
+package flows
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/alumnibot/alumnibot/locales"
+)
+
+// onboarding registers a new alumnus: name, province, regency, wave, consent. The profile is made
+// only at the end; a /start link that brought them waits in Conv.Payload and is opened then.
+type onboarding struct{}
+
+// Steps of onboarding.
+const (
+	obName     = "name"
+	obProvince = "province"
+	obRegency  = "regency"
+	obWave     = "wave"
+	obConsent  = "consent"
+)
+
+// onboardingState is what onboarding keeps between answers.
+type onboardingState struct {
+	TG   string `json:"tg,omitempty"` // the Telegram first name offered as a button
+	Name string `json:"name,omitempty"`
+	areaPick
+	Regency string `json:"regency,omitempty"`
+	Wave    int    `json:"wave,omitempty"`
+}
+
+func (onboarding) Name() string { return "ob" }
+
+// Entries: /start, with or without a referral link (ref_<alumnus>). Links to other flows opened by
+// /start wait for onboarding to finish.
+func (onboarding) Entries() []Entry {
+	return []Entry{{Command: "start"}, {Link: "ref_"}}
+}
+
+func (onboarding) Role() Need { return NeedAnyone }
+func (onboarding) State() any { return new(onboardingState) }
+
+// Start answers /start: payload is the whole (checked) /start payload.
+func (o onboarding) Start(t *Turn, _ Entry, payload string) {
+	if t.onboarded() {
+		t.restart("", "")
+		if t.openLink(payload) { // a meetup link opens the meetup, no greeting first
+			return
+		}
+		t.say(locales.Msg("welcome.back", "Name", t.s.Profile.Name))
+		return
+	}
+	if t.s.Conv.Flow == o.Name() {
+		// Half-way through: carry on where they were, keeping the newest link that brought them.
+		if payload != "" {
+			t.s.Conv.Payload = payload
+		}
+		t.say(locales.Msg("onboard.continue"))
+		t.prompt()
+		return
+	}
+	t.say(locales.Msg("welcome.new"))
+	o.begin(t, payload)
+}
+
+func (o onboarding) begin(t *Turn, payload string) {
+	t.restart(o.Name(), obName)
+	t.s.Conv.Payload = payload
+	o.Prompt(t)
+}
+
+// resume shows where the unfinished registration stands, starting it if needed.
+func (o onboarding) resume(t *Turn) {
+	if t.s.Conv.Flow != o.Name() {
+		o.begin(t, "")
+		return
+	}
+	t.prompt()
+}
+
+func (o onboarding) Prompt(t *Turn) {
+	st := state[onboardingState](t)
+	switch t.s.Conv.Step {
+	case obName:
+		if b := o.nameButton(t); b != nil {
+			t.say(locales.Msg("onboard.ask_name"), b)
+			return
+		}
+		t.say(locales.Msg("onboard.ask_name_typed"))
+	case obProvince, obRegency:
+		askArea(t, &st.areaPick, t.s.Conv.Step == obRegency)
+	case obWave:
+		t.say(locales.Msg("onboard.ask_wave"))
+	case obConsent:
+		t.say(locales.Msg("onboard.ask_consent"), []Button{
+			t.button(locales.Msg("btn.consent_yes"), "yes"),
+			t.button(locales.Msg("btn.consent_no"), "no"),
+		})
+	default: // a state from an older version of the bot: start over cleanly
+		t.startOver()
+	}
+}
+
+// nameButton offers the Telegram first name as the answer, when it makes a valid name.
+func (onboarding) nameButton(t *Turn) []Button {
+	name := cleanName(t.in.FirstName)
+	if !validName(name) {
+		return nil
+	}
+	state[onboardingState](t).TG = name
+	return []Button{t.button(locales.Raw(name), "tg")}
+}
+
+func (o onboarding) Text(t *Turn, s string) {
+	st := state[onboardingState](t)
+	switch step := t.s.Conv.Step; step {
+	case obName:
+		name := cleanName(s)
+		if !validName(name) {
+			if b := o.nameButton(t); b != nil {
+				t.say(locales.Msg("onboard.name_invalid"), b)
+				return
+			}
+			t.say(locales.Msg("onboard.name_invalid"))
+			return
+		}
+		o.setName(t, name)
+	case obProvince, obRegency:
+		if code, ok := typedArea(t, &st.areaPick, step == obRegency, s); ok {
+			o.setArea(t, step, code)
+		}
+	case obWave:
+		w, bad := parseWave(s)
+		if bad.ID != "" {
+			t.say(bad)
+			return
+		}
+		st.Wave = w
+		t.goTo(obConsent)
+	default: // a step answered with buttons only
+		t.say(locales.Msg("input.use_buttons"))
+		t.prompt()
+	}
+}
+
+func (o onboarding) Tap(t *Turn, b Tap) {
+	st := state[onboardingState](t)
+	switch step := t.s.Conv.Step; {
+	case step == obName && b.Action == "tg" && validName(st.TG):
+		o.setName(t, st.TG)
+	case step == obProvince || step == obRegency:
+		if !areaTap(t, &st.areaPick, step == obRegency, b,
+			func(code string) { o.setArea(t, step, code) },
+			func() { t.goTo(obProvince) }) {
+			t.stale()
+		}
+	case step == obConsent && b.Action == "yes":
+		o.finish(t)
+	case step == obConsent && b.Action == "no":
+		t.s.Conv.Nonce++
+		t.say(locales.Msg("onboard.consent_declined"), []Button{t.button(locales.Msg("btn.consent_yes"), "yes")})
+	default:
+		t.stale()
+	}
+}
+
+func (onboarding) setName(t *Turn, name string) {
+	state[onboardingState](t).Name = name
+	t.say(locales.Msg("onboard.nice_to_meet", "Name", name))
+	t.goTo(obProvince)
+}
+
+func (onboarding) setArea(t *Turn, step, code string) {
+	st := state[onboardingState](t)
+	if step == obProvince {
+		st.Province, st.Page = code, 0
+		t.goTo(obRegency)
+		return
+	}
+	st.Regency = code
+	t.goTo(obWave)
+}
+
+func (onboarding) finish(t *Turn) {
+	st := *state[onboardingState](t)
+	payload := t.s.Conv.Payload
+	t.s.Profile = &Profile{
+		Name:      st.Name,
+		Province:  st.Province,
+		Regency:   st.Regency,
+		Wave:      st.Wave,
+		Lang:      t.res.Lang,
+		ConsentAt: t.in.Now,
+		CreatedAt: t.in.Now,
+		Active:    true,
+	}
+	t.restart("", "")
+	t.say(locales.Msg("onboard.done", "Name", t.s.Profile.Name))
+	if t.openLink(payload) {
+		return
+	}
+	if ref, ok := strings.CutPrefix(payload, "ref_"); ok {
+		id, err := strconv.ParseInt(ref, 10, 64)
+		if err == nil && id > 0 && id != t.in.UserID {
+			t.s.Profile.ReferredBy = id
+			t.say(locales.Msg("onboard.referred"))
+		}
+	}
+}
