@@ -86,7 +86,7 @@ func TestMemoryPerAlumnus(t *testing.T) {
 					t.Fatal(err)
 				}
 				next := l.Session
-				next.Conv = flows.Conv{Flow: "ob", Step: "wave", Nonce: step, Data: map[string]string{"name": "Vita Yuliana", "province": "15"}}
+				next.Conv = flows.Conv{Flow: "ob", Step: "wave", Nonce: step, State: []byte(`{"name":"Vita Yuliana","province":"15"}`)}
 				if step == 5 {
 					next.Profile = &flows.Profile{Name: "Vita Yuliana", Province: "15", Regency: "15.71", Wave: 27, Lang: locales.ID,
 						ConsentAt: now, CreatedAt: now, Active: true}
