@@ -1,7 +1,6 @@
 package flows
 
 import (
-	"encoding/json"
 	"time"
 	"unicode/utf8"
 
@@ -95,18 +94,6 @@ func (s *createState) fitWorkshops() (dropped []mkWorkshop) {
 	}
 	s.Workshops = kept
 	return dropped
-}
-
-// mkMoved says whether alumni holding a place must hear of an edit: a new date, time or venue.
-func mkMoved(old, m Meetup) bool {
-	return !old.Start.Equal(m.Start) || !old.End.Equal(m.End) ||
-		old.Venue.Name != m.Venue.Name || old.Venue.Address != m.Venue.Address
-}
-
-func mkSameMeetup(a, b Meetup) bool {
-	ra, errA := json.Marshal(a)
-	rb, errB := json.Marshal(b)
-	return errA == nil && errB == nil && string(ra) == string(rb)
 }
 
 // The same, for the turn's conversation.

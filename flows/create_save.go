@@ -6,20 +6,22 @@ import (
 	"hash/fnv"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/alumnibot/alumnibot/locales"
 )
 
 // MeetupWriter is where /buatacara saves meetups; store.Store is one.
 type MeetupWriter interface {
-	// SaveMeetup creates or replaces a meetup; saving the same meetup again changes nothing.
-	SaveMeetup(ctx context.Context, m Meetup) error
-	// TellHolders queues a notice for everyone holding a seat, an offer or a waitlist place.
-	TellHolders(ctx context.Context, meetup string, kind NoticeKind) (int, error)
+	// WriteMeetup creates or changes a meetup in one atomic step, checked against what the store holds
+	// at that moment (see WriteMode and WriteStatus); holders of a meetup whose date, time or venue
+	// moved are told once. fileSum is for EVENTS_FILE; the bot passes "".
+	WriteMeetup(ctx context.Context, m Meetup, mode WriteMode, fileSum string, now time.Time) (Written, error)
 }
 
-// mkSave saves the meetup with a status. Saving is the only store write of the flow, and it is
-// idempotent: the id is fixed before, so a step run again after a failure saves the same meetup.
+// mkSave saves the meetup with a status. The write is the flow's one store change; it is checked in
+// the store against the seats taken at that moment, and under the update's operation id, so a step run
+// again after a failure gives the same answer and tells nobody twice.
 func (k create) mkSave(t *Turn, status MeetupStatus) {
 	c := &t.s.Conv
 	st := state[createState](t)
@@ -37,31 +39,19 @@ func (k create) mkSave(t *Turn, status MeetupStatus) {
 	}
 	m.ID, m.Status = st.ID, status
 	edit := st.Mode == "edit"
-	var cur *Meetup
+	mode := WriteCreate
 	if edit {
-		var err error
-		cur, err = t.app.Meetups.Meetup(t.ctx, m.ID)
+		mode = WriteEdit
+		cur, err := t.app.Meetups.Meetup(t.ctx, m.ID)
 		if err != nil {
 			t.fail(err)
 			return
 		}
-		// Cancelled (from /admin) or over meanwhile: saving would bring it back.
-		if cur == nil || cur.Status == MeetupCancelled || !cur.End.After(t.in.Now) || !r.Covers(cur.Province) {
+		// Gone or over meanwhile, or moved out of the organizer's province: nothing to save. (A
+		// cancellation meanwhile the store's write refuses too, in the same step as the write.)
+		if cur == nil || !cur.End.After(t.in.Now) || !r.Covers(cur.Province) {
 			t.restart("", "")
 			t.say(locales.Msg("create.gone"))
-			return
-		}
-		taken, holders := k.mkTaken(t)
-		if t.err != nil {
-			return
-		}
-		if status == MeetupDraft && holders > 0 {
-			t.stale() // the button is not offered once alumni hold a place
-			return
-		}
-		if m.Capacity < taken { // seats were taken since the capacity was asked
-			c.Step, c.Nonce = stepMkCapacity, c.Nonce+1
-			k.mkAsk(t, locales.Msg("create.capacity_below_taken", "Taken", taken), false)
 			return
 		}
 		m.ClaimWindow = cur.ClaimWindow
@@ -75,31 +65,31 @@ func (k create) mkSave(t *Turn, status MeetupStatus) {
 		k.mkAsk(t, locales.Msg("create.date_past", "Example", k.mkDateExample(t)), false)
 		return
 	}
-	if !edit {
-		// The id was free at the preview. A meetup under it now is this very one when the step runs
-		// again after a failure; anything else was made meanwhile by someone else: take another id.
-		cur, err := t.app.Meetups.Meetup(t.ctx, m.ID)
-		if err != nil {
-			t.fail(err)
-			return
+	w, err := t.app.Writer.WriteMeetup(t.ctx, m, mode, "", t.in.Now)
+	for range 4 { // the id was free at the preview; someone took it meanwhile: take another
+		if err != nil || w.Status != WriteExists {
+			break
 		}
-		if cur != nil && !mkSameMeetup(*cur, m) {
-			if m.ID, err = k.mkFreeID(t, m.Title); err != nil {
-				t.fail(err)
-				return
-			}
+		if m.ID, err = k.mkFreeID(t, m.Title); err == nil {
+			w, err = t.app.Writer.WriteMeetup(t.ctx, m, mode, "", t.in.Now)
 		}
 	}
-	if edit && cur.Status == MeetupPublished && mkMoved(*cur, m) {
-		// Told before the save: if the save fails the step runs again and tells them twice, which beats
-		// a change nobody hears of.
-		if _, err := t.app.Writer.TellHolders(t.ctx, m.ID, NoticeChanged); err != nil {
-			t.fail(err)
-			return
-		}
-	}
-	if err := t.app.Writer.SaveMeetup(t.ctx, m); err != nil {
+	if err != nil {
 		t.fail(err)
+		return
+	}
+	switch w.Status {
+	case WriteSaved:
+	case WriteBelowTaken: // seats were taken since the capacity was asked
+		c.Step, c.Nonce = stepMkCapacity, c.Nonce+1
+		k.mkAsk(t, locales.Msg("create.capacity_below_taken", "Taken", w.Taken), false)
+		return
+	case WriteHasHolders:
+		t.stale() // the draft button is not offered once alumni hold a place
+		return
+	default: // WriteGone: cancelled meanwhile; saving would bring it back
+		t.restart("", "")
+		t.say(locales.Msg("create.gone"))
 		return
 	}
 	wasPublished := st.OStatus == MeetupPublished

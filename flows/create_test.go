@@ -27,9 +27,12 @@ type countingWriter struct {
 	n int
 }
 
-func (c *countingWriter) SaveMeetup(ctx context.Context, m flows.Meetup) error {
-	c.n++
-	return c.MeetupWriter.SaveMeetup(ctx, m)
+func (c *countingWriter) WriteMeetup(ctx context.Context, m flows.Meetup, mode flows.WriteMode, sum string, now time.Time) (flows.Written, error) {
+	w, err := c.MeetupWriter.WriteMeetup(ctx, m, mode, sum, now)
+	if err == nil && w.Status == flows.WriteSaved {
+		c.n++
+	}
+	return w, err
 }
 
 func newCreateWorld(t *testing.T) *createWorld {

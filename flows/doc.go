@@ -35,9 +35,18 @@
 // (an older version of the bot left it) ends the conversation cleanly. A flow reads its state with
 // state[itsState](t).
 //
-// Shared helpers: turn.go (Turn: say, restart, goTo, enter, stale, opID), buttons.go (callback
+// Shared helpers: turn.go (Turn: say, restart, goTo, enter, stale), buttons.go (callback
 // data, pagination), about.go (the name, area and wave questions of onboarding and profile),
 // organizer.go (the meetups an organizer's role covers).
+//
+// # Effects once
+//
+// A step may run more than once for one update: the engine retries it after a version conflict (a
+// second replica applied an input of the chat first), and Telegram redelivers an update whose
+// commit a crash prevented. The engine gives each attempt a context that numbers the store calls
+// which change something (ops.go); the store keeps the first outcome under that id and returns it
+// again, so a re-run has the same effects and gives the same answer. A step therefore decides its
+// answer from what its effectful calls return, not from reads made around them.
 //
 // # Adding a conversation
 //

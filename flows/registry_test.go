@@ -47,18 +47,6 @@ func TestRegistryIsUnambiguous(t *testing.T) {
 	}
 }
 
-func TestOpIDCountsEffectsOfOneUpdate(t *testing.T) {
-	turn := &Turn{in: Input{UserID: 77, UpdateID: 9001}}
-	got := []string{turn.opID(), turn.opID(), turn.opID()}
-	if diff := cmp.Diff([]string{"77:9001:1", "77:9001:2", "77:9001:3"}, got); diff != "" {
-		t.Fatalf("op ids (-want +got):\n%s", diff)
-	}
-	again := &Turn{in: Input{UserID: 77, UpdateID: 9001}} // the same update run again
-	if id := again.opID(); id != "77:9001:1" {
-		t.Fatalf("re-run's first op id = %q", id)
-	}
-}
-
 // A conversation whose state an older version of the bot left, and which does not decode into the
 // flow's type, ends cleanly: the input is handled as if the chat were idle, nobody is locked out.
 func TestUndecodableStateStartsOver(t *testing.T) {

@@ -2,7 +2,6 @@ package flows
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/alumnibot/alumnibot/locales"
 )
@@ -20,15 +19,6 @@ type Turn struct {
 
 	role    Role // read once per turn, when first needed
 	roleSet bool
-	ops     int // operation ids handed out
-}
-
-// opID is the id a store call that changes something carries so that a re-run of the same update
-// gets the first outcome: "<user>:<update>:<n>", n counting such calls within this turn from 1. A
-// re-run of the update makes the same calls in the same order, so each gets the same id again.
-func (t *Turn) opID() string {
-	t.ops++
-	return fmt.Sprintf("%d:%d:%d", t.in.UserID, t.in.UpdateID, t.ops)
 }
 
 // fail records a store error; the engine then apologises and applies nothing.
