@@ -164,6 +164,11 @@ func (w *fuzzWorld) run(t testing.TB, who uint8, script string) []string {
 	case whoSuper:
 		user, s.Profile = fzSuper, profile
 	}
+	if s.Profile != nil { // stored too, as the engine would have: the store indexes places in it
+		if err := w.st.Commit(context.Background(), flows.Commit{User: user, Update: 1, Next: s, Now: w.now}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	var last flows.Result
 	var visited []string
 	lines := strings.Split(script, "\n")

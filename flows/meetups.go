@@ -19,6 +19,8 @@ type Meetups interface {
 	Claim(ctx context.Context, meetup string, alumnus int64, now time.Time) (Seat, error)
 	CancelRSVP(ctx context.Context, meetup string, alumnus int64, offerExpires time.Time) (was SeatStatus, offered []int64, err error)
 	SeatOf(ctx context.Context, meetup string, alumnus int64) (Seat, error)
+	// MyMeetups lists the meetups at which the alumnus holds (or held) a place, from their own index.
+	MyMeetups(ctx context.Context, alumnus int64) ([]string, error)
 	Availability(ctx context.Context, meetup string) (Availability, error)
 }
 

@@ -60,6 +60,10 @@ func (w *meetupWorld) alumnus(id int64, province, regency string) *member {
 	m := &member{id: id, s: flows.Session{Profile: &flows.Profile{
 		Name: "Alumni", Province: province, Regency: regency, Wave: 27, Lang: locales.ID, Active: true,
 	}}}
+	// Stored too, as the engine would have: the store indexes the alumnus's places in the profile.
+	if err := w.st.Commit(context.Background(), flows.Commit{User: id, Update: -1, Next: m.s, Now: w.now}); err != nil {
+		w.t.Fatal(err)
+	}
 	w.users[id] = m
 	return m
 }

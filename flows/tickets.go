@@ -103,8 +103,9 @@ func (tickets) cancel(t *Turn, id string) {
 
 // mine answers /tiket and /batal: the meetups the alumnus holds a seat or a place for.
 func (k tickets) mine(t *Turn, forCancel bool) {
-	ms := upcoming(t)
-	if t.err != nil {
+	ids, err := t.app.Meetups.MyMeetups(t.ctx, t.in.UserID)
+	if err != nil {
+		t.fail(err)
 		return
 	}
 	type held struct {
@@ -112,14 +113,22 @@ func (k tickets) mine(t *Turn, forCancel bool) {
 		seat Seat
 	}
 	var mine []held
-	for _, m := range ms {
+	for _, id := range ids {
+		m, err := t.app.Meetups.Meetup(t.ctx, id)
+		if err != nil {
+			t.fail(err)
+			return
+		}
+		if m == nil || m.Status != MeetupPublished || !m.End.After(t.in.Now) {
+			continue
+		}
 		seat, err := t.app.Meetups.SeatOf(t.ctx, m.ID, t.in.UserID)
 		if err != nil {
 			t.fail(err)
 			return
 		}
 		if seat.Status == SeatConfirmed || seat.Status == SeatWaitlisted || seat.Status == SeatOffered {
-			mine = append(mine, held{m, seat})
+			mine = append(mine, held{*m, seat})
 		}
 	}
 	slices.SortFunc(mine, func(a, b held) int { return cmp.Compare(a.m.Start.Unix(), b.m.Start.Unix()) })

@@ -132,3 +132,54 @@ func (s *Store) MyMeetups(ctx context.Context, alumnus int64) ([]string, error) 
 	}
 	return mine, nil
 }
+
+// IndexPlaces fills the alumni's indexes from the meetups' RSVPs once, for places taken before the
+// index existed. It runs at start on every replica until one has finished it (a marker then says
+// so); running it twice, or on two replicas at once, adds nothing twice.
+func (s *Store) IndexPlaces(ctx context.Context) (indexed int, err error) {
+	done := s.prefix + "migrated:mine"
+	if n, err := s.rdb.Exists(ctx, done).Result(); err != nil || n == 1 {
+		return 0, err
+	}
+	ids, err := s.rdb.ZRange(ctx, s.meetupIndex(), 0, -1).Result()
+	if err != nil {
+		return 0, fmt.Errorf("index places: list meetups: %w", err)
+	}
+	for _, id := range ids {
+		k := s.rsvpKeys(id)
+		holders := map[string]bool{}
+		for _, key := range []string{k[1], k[2], k[3], k[9]} {
+			var vs []string
+			switch key {
+			case k[1]:
+				vs, err = s.rdb.SMembers(ctx, key).Result()
+			case k[9]:
+				vs, err = s.rdb.HKeys(ctx, key).Result()
+			default:
+				vs, err = s.rdb.ZRange(ctx, key, 0, -1).Result()
+			}
+			if err != nil {
+				return indexed, fmt.Errorf("index places of %s: %w", id, err)
+			}
+			for _, v := range vs {
+				holders[v] = true
+			}
+		}
+		pipe := s.rdb.Pipeline()
+		for a := range holders {
+			user, err := strconv.ParseInt(a, 10, 64)
+			if err != nil {
+				continue
+			}
+			addMineScript.Eval(ctx, pipe, []string{s.userKey(user, "profile")}, id) // EVAL: a pipeline cannot retry a missing EVALSHA
+		}
+		if _, err := pipe.Exec(ctx); err != nil {
+			return indexed, fmt.Errorf("index places of %s: %w", id, err)
+		}
+		indexed += len(holders)
+	}
+	if err := s.rdb.Set(ctx, done, "1", 0).Err(); err != nil {
+		return indexed, fmt.Errorf("index places: mark done: %w", err)
+	}
+	return indexed, nil
+}

@@ -88,3 +88,33 @@ func TestMyMeetups(t *testing.T) {
 		t.Fatalf("profile after deletion: %+v, %v", p, err)
 	}
 }
+
+// Places taken before the index existed are indexed once, at start.
+func TestIndexPlacesFillsOldIndexes(t *testing.T) {
+	ctx := context.Background()
+	s := newStore(t)
+	saveMeetup(t, s, "jambi", 1)
+	for _, u := range []int64{7, 8} { // a seat and a waitlist place, taken before alumni had profiles here
+		if _, err := s.Reserve(ctx, "jambi", u, now); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Commit(ctx, flows.Commit{User: u, Update: 1, Next: flows.Session{Profile: vita()}, Now: now}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got, _ := s.MyMeetups(ctx, 8); len(got) != 0 {
+		t.Fatalf("indexed before the migration: %v", got)
+	}
+	n, err := s.IndexPlaces(ctx)
+	if err != nil || n != 2 {
+		t.Fatalf("IndexPlaces = %d, %v; want the 2 holders", n, err)
+	}
+	for _, u := range []int64{7, 8} {
+		if got, err := s.MyMeetups(ctx, u); err != nil || !cmp.Equal(got, []string{"jambi"}) {
+			t.Errorf("meetups of %d = %v, %v", u, got, err)
+		}
+	}
+	if n, err := s.IndexPlaces(ctx); err != nil || n != 0 {
+		t.Errorf("second run = %d, %v; want nothing (done once)", n, err)
+	}
+}

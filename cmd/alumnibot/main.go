@@ -118,11 +118,16 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 	}
 	defer rdb.Close()
 	st := store.New(rdb, cfg.RedisPrefix)
+	st.SetLogger(log)
 	ping, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	if err := st.Ping(ping); err != nil {
 		// Not fatal: the bot apologises while Redis is away and /healthz says so.
 		log.Warn("redis unreachable at start", "err", err)
+	} else if n, err := st.IndexPlaces(ctx); err != nil { // once, for places taken by older versions
+		log.Warn("index alumni's places (tried again at the next start)", "err", err)
+	} else if n > 0 {
+		log.Info("indexed alumni's places", "places", n)
 	}
 	engine, cat, err := newApp(st, cfg.AdminIDs)
 	if err != nil {
