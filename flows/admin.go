@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"errors"
 	"github.com/alumnibot/alumnibot/locales"
 )
 
@@ -159,21 +160,19 @@ func (admin) cancelMeetup(t *Turn, id string) {
 	if m == nil {
 		return
 	}
-	was := m.Status
-	av, err := t.app.Meetups.Availability(t.ctx, m.ID)
+	m.Status = MeetupCancelled
+	// The answer comes from the cancellation itself, whose first outcome the store keeps for a re-run
+	// of this update: a second look at the meetup would find it cancelled already.
+	told, err := t.app.Desk.CancelMeetup(t.ctx, *m)
+	if errors.Is(err, ErrCancelledBefore) {
+		t.restart("", "")
+		t.say(locales.Msg("admin.meetup_was_cancelled", "Title", m.Title))
+		return
+	}
 	if err != nil {
 		t.fail(err)
 		return
 	}
-	m.Status = MeetupCancelled
-	if _, err := t.app.Desk.CancelMeetup(t.ctx, *m); err != nil {
-		t.fail(err)
-		return
-	}
 	t.restart("", "")
-	if was == MeetupCancelled {
-		t.say(locales.Msg("admin.meetup_was_cancelled", "Title", m.Title))
-		return
-	}
-	t.say(locales.Msg("admin.meetup_cancelled", "Title", m.Title, "Holders", av.Confirmed+av.Offered+av.Waitlisted))
+	t.say(locales.Msg("admin.meetup_cancelled", "Title", m.Title, "Holders", told))
 }

@@ -2,6 +2,7 @@ package flows
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -24,9 +25,13 @@ type Desk interface {
 	CheckIn(ctx context.Context, meetup string, alumnus int64, code string, now time.Time) (CheckIn, error)
 	Profile(ctx context.Context, user int64) (*Profile, error)
 	// CancelMeetup marks a meetup cancelled, which closes its RSVPs, and queues one NoticeCancelled
-	// for everyone holding a seat, an offer or a waitlist place; run again, it queues nothing more.
+	// for everyone holding a seat, an offer or a waitlist place, told in number. A meetup cancelled
+	// before answers ErrCancelledBefore and queues nothing more.
 	CancelMeetup(ctx context.Context, m Meetup) (told int, err error)
 }
+
+// ErrCancelledBefore is CancelMeetup's answer for a meetup that was cancelled already.
+var ErrCancelledBefore = errors.New("meetup cancelled before")
 
 // TicketChecker verifies a scanned ticket's token against the meetups the organizer may check people
 // in at; ticket.Signer is one. ok is false for a forged, altered or truncated token and for a token of

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -34,7 +35,7 @@ func Apply(ctx context.Context, w Writer, ms []flows.Meetup, now time.Time, log 
 				return err
 			}
 			if old != nil && old.Status != flows.MeetupCancelled {
-				if _, err := w.CancelMeetup(ctx, *old); err != nil {
+				if _, err := w.CancelMeetup(ctx, *old); err != nil && !errors.Is(err, flows.ErrCancelledBefore) {
 					return fmt.Errorf("cancel %s: %w", m.ID, err)
 				}
 			}

@@ -54,37 +54,36 @@ func (s *Store) CheckedInAt(ctx context.Context, meetup string, alumnus int64) (
 	return time.Unix(sec, 0), true, nil
 }
 
-//go:embed cancel.lua
-var cancelLua string
-var cancelScript = redis.NewScript(cancelLua)
-
 // ErrNoMeetup is returned for a meetup the store does not know.
 var ErrNoMeetup = errors.New("no such meetup")
 
 // CancelMeetup cancels a meetup: in one script its RSVPs close and every alumnus holding a seat, an
 // offer or a waitlist place gets one "cancelled" notice in the outbound queue, offers and the waiting
 // list are withdrawn (no seat is handed out or passed on any more); then the meetup is saved with
-// status cancelled. Run again — a retry after a failure in between, a second organizer — it queues
-// nothing more. told is the number of notices queued by this call.
+// status cancelled. A meetup cancelled before answers flows.ErrCancelledBefore and tells nobody again;
+// under an update the first answer is kept for a re-run. told is the number of notices queued.
 func (s *Store) CancelMeetup(ctx context.Context, m flows.Meetup) (told int, err error) {
-	k := s.rsvpKeys(m.ID)
-	n, err := cancelScript.Run(ctx, s.rdb, []string{k[0], k[1], k[2], k[3], k[8]}).Int()
+	res, err := s.runRSVP(ctx, m.ID, false, "cancel_meetup", "-").StringSlice()
 	if err != nil {
 		return 0, fmt.Errorf("cancel meetup %s: %w", m.ID, err)
 	}
-	if n < 0 {
+	switch res[0] {
+	case "unknown":
 		return 0, fmt.Errorf("cancel meetup %s: %w", m.ID, ErrNoMeetup)
-	}
-	if n > 0 {
-		if err := s.registerNotices(ctx, m.ID); err != nil {
-			return n, err
+	case "already":
+		err = flows.ErrCancelledBefore
+	default:
+		if told, _ = strconv.Atoi(res[1]); told > 0 {
+			if err := s.registerNotices(ctx, m.ID); err != nil {
+				return told, err
+			}
 		}
 	}
 	// The RSVPs are closed already; the meetup's own record follows. Should this fail, the meetup
 	// still looks published until the organizer tries again, but nobody can RSVP and nobody is told twice.
 	m.Status = flows.MeetupCancelled
 	if err := s.SaveMeetup(ctx, m); err != nil {
-		return n, err
+		return told, err
 	}
-	return n, nil
+	return told, err
 }

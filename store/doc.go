@@ -20,7 +20,7 @@
 //	                                   place at, a superset (mine.go)      never expires
 //	ab:{u:<id>}:flood:<slot>   counter inputs in one 10 s window          expires after two windows
 //
-// One meetup (<id> is its slug; rsvp.lua, cancel.lua and notices.go run over these together):
+// One meetup (<id> is its slug; rsvp.lua and notices.go run over these together):
 //
 //	ab:{mt:<id>}:meetup        string  JSON flows.Meetup
 //	ab:{mt:<id>}:info          hash    capacity, status, end, cancel_told: what the scripts check

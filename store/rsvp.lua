@@ -205,6 +205,24 @@ elseif op == 'save' then
   end
   return res
 
+elseif op == 'cancel_meetup' then
+  -- ARGV: op, -. Closes the meetup's RSVPs (status 'cancelled': no seat is handed out, claimed or
+  -- passed on any more), withdraws offers and the waiting list, and tells everyone holding a seat, an
+  -- offer or a waitlist place once; those holding a seat keep their record (reports count them).
+  -- A meetup cancelled with its notices queued before answers {'already'}; one published again since
+  -- is told again. Returns {'cancelled', told}, {'already'} or {'unknown'}.
+  local info = redis.call('HMGET', KEYS[1], 'status', 'cancel_told')
+  if not info[1] then return {'unknown'} end
+  if info[1] == 'cancelled' and info[2] == '1' then return {'already'} end
+  local n = 0
+  local function tell(x) notify('cancelled', x); n = n + 1 end
+  for _, x in ipairs(redis.call('SMEMBERS', KEYS[2])) do tell(x) end
+  for _, x in ipairs(redis.call('ZRANGE', KEYS[3], 0, -1)) do tell(x) end
+  for _, x in ipairs(redis.call('ZRANGE', KEYS[4], 0, -1)) do tell(x) end
+  redis.call('DEL', KEYS[3], KEYS[4])
+  redis.call('HSET', KEYS[1], 'status', 'cancelled', 'cancel_told', '1')
+  return {'cancelled', tostring(n)}
+
 elseif op == 'state' then
   return state(a) or {'none'}
 
