@@ -70,9 +70,9 @@ type Bot struct {
 	log     *slog.Logger
 	metrics *metrics
 	send    *sender
-	shards  []chan job
-	workers sync.WaitGroup
-	ready   chan struct{} // closed once the HTTP listener is up (tests wait on it)
+	chats   *chats[job]
+	menus   sync.WaitGroup // the command menus being set
+	ready   chan struct{}  // closed once the HTTP listener is up (tests wait on it)
 	addr    string
 }
 
