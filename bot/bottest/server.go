@@ -585,8 +585,13 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.recordLocked(Call{Method: method, Params: params, Token: token}, aerr)
 		s.mu.Unlock()
 	} else {
-		if g := s.gateFor(method, params); g != nil && !g.hold(r.Context().Done(), s.closing) {
-			return // the client went away, or the server closes: no effect, no answer
+		if g := s.gateFor(method, params); g != nil {
+			// Read the body to its end: only then does net/http watch the connection and end the
+			// request's context when the client goes away.
+			_, _ = io.Copy(io.Discard, r.Body)
+			if !g.hold(r.Context().Done(), s.closing) {
+				return // the client went away, or the server closes: no effect, no answer
+			}
 		}
 		result, aerr = s.dispatch(method, token, params, files, names)
 	}
