@@ -37,6 +37,7 @@
 //	ab:meetups                 zset    meetup ids by end time (unix s)
 //	ab:outbox                  set     meetups whose outbox may hold notices
 //	ab:roles                   hash    user id -> "*" or a province code: granted organizer roles
+//	ab:menus                   hash    "default" or a chat id -> digest of the command menu set there
 //	ab:lock:<name>             string  a replica's token while it runs a periodic job   expires with the job
 //
 // This package may import flows and locales (it implements flows' interfaces); nothing else of the project.
