@@ -60,7 +60,7 @@ func (b *Bot) poll(ctx context.Context) {
 					timeout = 0 // it answers at once anyway, with the updates in flight
 				}
 				fetching = true
-				win.fetching()
+				win.fetching(offset)
 				go func() {
 					ups, err := b.getUpdates(ctx, offset, timeout)
 					results <- fetched{ups, err}
@@ -130,11 +130,10 @@ func (b *Bot) poll(ctx context.Context) {
 // Its size is bounded by the getUpdates window (maxBatch).
 type pollWindow struct {
 	mu      sync.Mutex
-	ids     map[int64]bool // fetched at or above the offset: true once applied
+	ids     map[int64]bool // fetched, at or above the last offset sent: true once applied
 	busy    int            // entries not yet applied
 	next    int64          // the offset once nothing is in flight: past the newest batch
 	full    bool           // the last getUpdates returned a whole batch: more may be waiting
-	freed   int            // entries confirmed since the last getUpdates
 	sent    []flows.Input  // applied updates whose replies went out, for one Delivered call
 	changed chan struct{}  // signalled (capacity 1) when an update was applied
 }
@@ -172,11 +171,16 @@ func (w *pollWindow) batch(ups []*models.Update) {
 	w.next = next
 }
 
-// fetching notes that a getUpdates is being sent.
-func (w *pollWindow) fetching() {
+// fetching notes that a getUpdates with this offset is being sent. Only then are the applied updates
+// below the offset forgotten: an earlier getUpdates still on its way may return them again.
+func (w *pollWindow) fetching(offset int64) {
 	w.mu.Lock()
-	w.freed = 0
-	w.mu.Unlock()
+	defer w.mu.Unlock()
+	for id, done := range w.ids {
+		if done && id < offset {
+			delete(w.ids, id)
+		}
+	}
 }
 
 // applied is called by the workers once an update was handled.
@@ -206,7 +210,7 @@ func (w *pollWindow) takeSent() []flows.Input {
 }
 
 // offset is the offset to confirm: the lowest update in flight, or past the newest batch when none
-// is; busy is the number in flight. Applied updates below it are forgotten.
+// is; busy is the number in flight.
 func (w *pollWindow) offset() (offset int64, busy int) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -215,20 +219,12 @@ func (w *pollWindow) offset() (offset int64, busy int) {
 
 func (w *pollWindow) offsetLocked() (offset int64, busy int) {
 	if w.busy == 0 {
-		w.freed += len(w.ids)
-		clear(w.ids)
 		return w.next, 0
 	}
 	first := true
 	for id, done := range w.ids {
 		if !done && (first || id < offset) {
 			offset, first = id, false
-		}
-	}
-	for id, done := range w.ids {
-		if done && id < offset {
-			delete(w.ids, id)
-			w.freed++
 		}
 	}
 	return offset, w.busy
@@ -239,10 +235,20 @@ func (w *pollWindow) offsetLocked() (offset int64, busy int) {
 func (w *pollWindow) room() bool {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if _, busy := w.offsetLocked(); busy == 0 {
+	offset, busy := w.offsetLocked()
+	if busy == 0 {
 		return true
 	}
-	return w.full && w.freed >= refetchRoom
+	if !w.full {
+		return false
+	}
+	freed := 0
+	for id, done := range w.ids {
+		if done && id < offset {
+			freed++
+		}
+	}
+	return freed >= refetchRoom
 }
 
 // delivered drops the replay records of updates whose replies went out, in one round trip, so that a
