@@ -130,7 +130,7 @@ func (s *benchSetup) measure(b *testing.B, start func()) {
 	}
 }
 
-// BenchmarkPipeline is the real bot: our poller, per-chat shards, flows.Engine over store.Store with
+// BenchmarkPipeline is the real bot: our poller, per-chat queues, flows.Engine over store.Store with
 // de-duplication, flood control and metrics, the sender with retries.
 func BenchmarkPipeline(b *testing.B) {
 	s := newBenchSetup(b)

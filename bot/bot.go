@@ -2,12 +2,18 @@ package bot
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
+	"strconv"
 	"sync"
 	"time"
 
@@ -38,6 +44,14 @@ type Users interface {
 	Ping(ctx context.Context) error
 }
 
+// Menus records the command menus set in Telegram, by scope ("default" or a chat id); store.Store is
+// the real one.
+type Menus interface {
+	Menus(ctx context.Context) (map[string]string, error)
+	SetMenu(ctx context.Context, scope, digest string) error
+	ForgetMenu(ctx context.Context, scope string) error
+}
+
 // Config wires a Bot.
 type Config struct {
 	Token         string
@@ -57,6 +71,9 @@ type Config struct {
 	// Organizers lists the chats that get the organizer command menu at start (super-admins and
 	// granted organizers); nil: none.
 	Organizers func(ctx context.Context) ([]int64, error)
+	// Menus remembers which command menus were set, so each is set once across replicas and restarts;
+	// nil: every start sets them all.
+	Menus Menus
 	// OnConnect is called with the bot's username once the Bot API answered, before any update is
 	// handled (share links need it).
 	OnConnect func(username string)
@@ -70,9 +87,9 @@ type Bot struct {
 	log     *slog.Logger
 	metrics *metrics
 	send    *sender
-	shards  []chan job
-	workers sync.WaitGroup
-	ready   chan struct{} // closed once the HTTP listener is up (tests wait on it)
+	chats   *chats[job]
+	menus   sync.WaitGroup // the command menus being set
+	ready   chan struct{}  // closed once the HTTP listener is up (tests wait on it)
 	addr    string
 }
 
@@ -152,8 +169,15 @@ func (b *Bot) Run(ctx context.Context) error {
 	if b.cfg.OnConnect != nil {
 		b.cfg.OnConnect(me.Username)
 	}
-	b.setCommands(ctx)
-	go b.setOrganizerCommands(ctx) // one chat-scoped menu per organizer: not worth delaying the start for
+	// The menus are not worth delaying the start for; shutdown waits for them.
+	menus, stopMenus := context.WithCancel(ctx)
+	b.menus.Add(1)
+	go func() {
+		defer b.menus.Done()
+		b.setMenus(menus)
+	}()
+	defer b.menus.Wait()
+	defer stopMenus()
 
 	// Work started before shutdown may finish after it: updates in flight are completed, not cut off.
 	work := context.WithoutCancel(ctx)
@@ -254,70 +278,153 @@ func (b *Bot) healthz(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write([]byte("ok\n"))
 }
 
-// setCommands registers the command menu in Indonesian (the default) and English. A failure is
-// logged, not fatal: the bot works without a menu.
-func (b *Bot) setCommands(ctx context.Context) {
-	for _, lang := range []locales.Lang{locales.ID, locales.EN} {
-		code := ""
-		if lang == locales.EN {
-			code = "en"
+// setMenus sets the command menus: the alumni menu in Indonesian (the default) and English for
+// everyone, and the alumni plus organizer commands in each organizer's chat. With a Menus record only
+// what changed since it was last set goes out (a new organizer, a changed text), so replicas and
+// restarts do not repeat hundreds of calls; a chat whose role was revoked gets its own menu deleted.
+// A failure is logged, not fatal: the commands work without a menu, and the next start tries again.
+func (b *Bot) setMenus(ctx context.Context) {
+	var set map[string]string
+	if b.cfg.Menus != nil {
+		var err error
+		if set, err = b.cfg.Menus.Menus(ctx); err != nil {
+			b.log.Warn("command menus set before", "err", err) // set them all then
 		}
-		var cmds []models.BotCommand
-		for _, c := range commandMenu {
-			cmds = append(cmds, models.BotCommand{Command: c.command, Description: b.cfg.Catalog.Render(lang, c.text)})
+	}
+	want := map[string][]menuItem{"default": commandMenu}
+	organizersKnown := false
+	if b.cfg.Organizers != nil {
+		chats, err := b.cfg.Organizers(ctx)
+		if err != nil {
+			if ctx.Err() == nil {
+				b.log.Warn("organizer command menus", "err", err)
+			}
+		} else {
+			organizersKnown = true
+			full := append(commandMenu[:len(commandMenu):len(commandMenu)], organizerMenu...)
+			for _, chat := range chats {
+				want[strconv.FormatInt(chat, 10)] = full
+			}
 		}
+	}
+	scopes := slices.Sorted(maps.Keys(want))
+	for _, scope := range scopes {
+		if ctx.Err() != nil {
+			return
+		}
+		digest := b.menuDigest(want[scope])
+		if set[scope] == digest {
+			continue
+		}
+		if err := b.setMenu(ctx, scope, want[scope]); err != nil {
+			if ctx.Err() == nil {
+				b.log.Warn("setMyCommands", "scope", scope, "err", err)
+			}
+			continue
+		}
+		if b.cfg.Menus != nil {
+			if err := b.cfg.Menus.SetMenu(ctx, scope, digest); err != nil {
+				b.log.Warn("record command menu", "scope", scope, "err", err)
+			}
+		}
+	}
+	if !organizersKnown || b.cfg.Menus == nil {
+		return
+	}
+	for _, scope := range slices.Sorted(maps.Keys(set)) {
+		if _, ok := want[scope]; ok || ctx.Err() != nil {
+			continue
+		}
+		chat, err := strconv.ParseInt(scope, 10, 64)
+		if err == nil {
+			err = b.deleteMenu(ctx, chat)
+		}
+		if err != nil && !errors.Is(err, tg.ErrorBadRequest) && !errors.Is(err, ErrBlocked) {
+			if ctx.Err() == nil {
+				b.log.Warn("deleteMyCommands of a former organizer", "chat", scope, "err", err)
+			}
+			continue
+		}
+		if err := b.cfg.Menus.ForgetMenu(ctx, scope); err != nil {
+			b.log.Warn("forget command menu", "scope", scope, "err", err)
+		}
+	}
+}
+
+var menuLangs = []locales.Lang{locales.ID, locales.EN}
+
+// menuCode is the language_code a menu is set for: Indonesian is everyone's default.
+func menuCode(lang locales.Lang) string {
+	if lang == locales.EN {
+		return "en"
+	}
+	return ""
+}
+
+func (b *Bot) menuCommands(lang locales.Lang, items []menuItem) []models.BotCommand {
+	cmds := make([]models.BotCommand, 0, len(items))
+	for _, c := range items {
+		cmds = append(cmds, models.BotCommand{Command: c.command, Description: b.cfg.Catalog.Render(lang, c.text)})
+	}
+	return cmds
+}
+
+// menuDigest identifies a menu as Telegram shows it, in every language.
+func (b *Bot) menuDigest(items []menuItem) string {
+	h := sha256.New()
+	for _, lang := range menuLangs {
+		raw, _ := json.Marshal(b.menuCommands(lang, items))
+		fmt.Fprintf(h, "%s\x00%s\x00", menuCode(lang), raw)
+	}
+	return hex.EncodeToString(h.Sum(nil)[:12])
+}
+
+// setMenu sets one scope's menu in every language; scope is "default" or a chat id.
+func (b *Bot) setMenu(ctx context.Context, scope string, items []menuItem) error {
+	var sc models.BotCommandScope
+	if scope != "default" {
+		chat, err := strconv.ParseInt(scope, 10, 64)
+		if err != nil {
+			return err
+		}
+		sc = &models.BotCommandScopeChat{ChatID: chat}
+	}
+	for _, lang := range menuLangs {
+		cmds := b.menuCommands(lang, items)
 		err := b.send.do(ctx, "setMyCommands", func(ctx context.Context) error {
-			_, err := b.api.SetMyCommands(ctx, &tg.SetMyCommandsParams{Commands: cmds, LanguageCode: code})
+			_, err := b.api.SetMyCommands(ctx, &tg.SetMyCommandsParams{Commands: cmds, LanguageCode: menuCode(lang), Scope: sc})
 			return err
 		})
 		if err != nil {
-			b.log.Warn("setMyCommands", "lang", lang, "err", err)
+			return err
 		}
 	}
+	return nil
 }
 
-// setOrganizerCommands gives each organizer's chat the alumni menu plus the organizer commands. A role
-// granted later shows in the menu after the next start; the commands work at once either way.
-func (b *Bot) setOrganizerCommands(ctx context.Context) {
-	if b.cfg.Organizers == nil {
-		return
-	}
-	chats, err := b.cfg.Organizers(ctx)
-	if err != nil {
-		b.log.Warn("organizer command menus", "err", err)
-		return
-	}
-	for _, chat := range chats {
-		for _, lang := range []locales.Lang{locales.ID, locales.EN} {
-			code := ""
-			if lang == locales.EN {
-				code = "en"
-			}
-			var cmds []models.BotCommand
-			for _, c := range append(commandMenu[:len(commandMenu):len(commandMenu)], organizerMenu...) {
-				cmds = append(cmds, models.BotCommand{Command: c.command, Description: b.cfg.Catalog.Render(lang, c.text)})
-			}
-			err := b.send.do(ctx, "setMyCommands", func(ctx context.Context) error {
-				_, err := b.api.SetMyCommands(ctx, &tg.SetMyCommandsParams{
-					Commands: cmds, LanguageCode: code, Scope: &models.BotCommandScopeChat{ChatID: chat},
-				})
-				return err
+// deleteMenu removes a chat's own menu in every language; the chat then sees the default one.
+func (b *Bot) deleteMenu(ctx context.Context, chat int64) error {
+	for _, lang := range menuLangs {
+		err := b.send.do(ctx, "deleteMyCommands", func(ctx context.Context) error {
+			_, err := b.api.DeleteMyCommands(ctx, &tg.DeleteMyCommandsParams{
+				LanguageCode: menuCode(lang), Scope: &models.BotCommandScopeChat{ChatID: chat},
 			})
-			if err != nil {
-				if ctx.Err() == nil {
-					b.log.Warn("setMyCommands for an organizer", "chat", chat, "err", err)
-				}
-				return
-			}
+			return err
+		})
+		if err != nil {
+			return err
 		}
 	}
+	return nil
+}
+
+type menuItem struct {
+	command string
+	text    locales.Text
 }
 
 // organizerMenu is what organizers see in addition to commandMenu.
-var organizerMenu = []struct {
-	command string
-	text    locales.Text
-}{
+var organizerMenu = []menuItem{
 	{"admin", locales.Msg("cmd.admin")},
 	{"buatacara", locales.Msg("cmd.buatacara")},
 	{"peserta", locales.Msg("cmd.peserta")},
@@ -326,10 +433,7 @@ var organizerMenu = []struct {
 }
 
 // commandMenu is what alumni see in Telegram's command menu.
-var commandMenu = []struct {
-	command string
-	text    locales.Text
-}{
+var commandMenu = []menuItem{
 	{"start", locales.Msg("cmd.start")},
 	{"acara", locales.Msg("cmd.acara")},
 	{"tiket", locales.Msg("cmd.tiket")},

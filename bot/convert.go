@@ -11,7 +11,7 @@ import (
 
 // inbound is an update reduced to what the pipeline needs.
 type inbound struct {
-	chat       int64 // shard key: the private chat (= user id); 0 for updates the bot ignores
+	chat       int64 // queue key: the private chat (= user id); 0 for updates the bot ignores
 	in         flows.Input
 	callbackID string
 	blocked    bool // the user blocked the bot (my_chat_member "kicked")

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/maphash"
 	"runtime/debug"
 	"time"
 
@@ -17,34 +16,19 @@ import (
 	"github.com/alumnibot/alumnibot/locales"
 )
 
-var shardSeed = maphash.MakeSeed()
-
-// startWorkers starts one worker per shard. A chat always maps to the same shard, so its updates are
-// applied one after another in arrival order; different chats run in parallel on the bounded pool.
+// startWorkers starts the per-chat scheduler: a chat's updates are applied one after another in
+// arrival order, different chats in parallel on Workers goroutines. A slow chat holds only itself.
 func (b *Bot) startWorkers(ctx context.Context) {
-	b.shards = make([]chan job, b.cfg.Workers)
-	for i := range b.shards {
-		ch := make(chan job, 16)
-		b.shards[i] = ch
-		b.workers.Add(1)
-		go func() {
-			defer b.workers.Done()
-			for j := range ch {
-				b.handle(ctx, j)
-			}
-		}()
-	}
+	b.chats = newChats(b.cfg.Workers, max(16*b.cfg.Workers, maxBatch), func(j job) { b.handle(ctx, j) })
 }
 
 func (b *Bot) stopWorkers() {
-	for _, ch := range b.shards {
-		close(ch)
-	}
-	b.workers.Wait()
+	b.chats.close()
 }
 
-// dispatch queues an update on its chat's shard; done is called once it was handled, with whether
-// replies of an applied update were sent (so its replay record can go).
+// dispatch queues an update behind its chat's earlier ones; done is called once it was handled, with
+// whether replies of an applied update were sent (so its replay record can go). It waits only while
+// the scheduler's buffer is full.
 func (b *Bot) dispatch(u *models.Update, done func(in flows.Input, sent bool)) {
 	ib := convert(u, b.cfg.Now())
 	b.metrics.inflight.Inc()
@@ -54,7 +38,11 @@ func (b *Bot) dispatch(u *models.Update, done func(in flows.Input, sent bool)) {
 		b.finish(j)
 		return
 	}
-	b.shards[maphash.Comparable(shardSeed, ib.chat)%uint64(len(b.shards))] <- j
+	if !b.chats.add(ib.chat, j) {
+		// The scheduler closes only after the poller and the webhook server stopped; should an update
+		// still come, it is handled here rather than dropped.
+		b.handle(context.Background(), j)
+	}
 }
 
 func (b *Bot) finish(j job) {

@@ -16,58 +16,239 @@ import (
 	"github.com/alumnibot/alumnibot/flows"
 )
 
-// poll takes updates by long polling until ctx ends. Telegram forgets updates below the offset of the
-// next getUpdates call, so the offset moves past a batch only once every update of it was applied: a
-// crash re-fetches the batch and the engine's de-duplication skips what was already done.
+// Polling. Telegram forgets every update below the offset of the next getUpdates call, so the offset
+// moves only up to the lowest update not yet applied: a crash re-fetches exactly what was not applied
+// (and what came after it), and the engine's de-duplication skips what was. The poller does not wait
+// for a batch to finish: while updates are in flight it keeps asking for more, so one slow chat (a 429
+// pause, a slow upload) holds only its own later updates. Updates fetched again because the offset could
+// not pass them are recognised by id and not dispatched twice.
+//
+// While updates are in flight a getUpdates answers at once with them (they are above the offset), so
+// it cannot wait for new ones: it is repeated every heldPollInterval, sooner once completions free room
+// in the window, and the long poll resumes as soon as nothing is in flight. The window is Telegram's
+// batch: at most maxBatch updates from the lowest one not applied can be in hand at once.
+const (
+	maxBatch         = 100 // updates one getUpdates returns at most (Telegram's limit)
+	heldPollInterval = 200 * time.Millisecond
+	refetchRoom      = maxBatch / 4 // room freed in a full window that is worth a getUpdates at once
+)
+
+// poll takes updates by long polling until ctx ends, then finishes those in flight and confirms them.
 func (b *Bot) poll(ctx context.Context) {
-	var offset int64
-	backoff := time.Duration(0)
+	type fetched struct {
+		updates []*models.Update
+		err     error
+	}
+	var (
+		win       = newPollWindow()
+		results   = make(chan fetched, 1)
+		fetching  bool
+		notBefore time.Time // no getUpdates before this (backoff, or a held window)
+		backoff   time.Duration
+		wake      = time.NewTimer(time.Hour)
+		work      = context.WithoutCancel(ctx)
+	)
+	defer wake.Stop()
 	for ctx.Err() == nil {
-		if err := sleepCtx(ctx, backoff); err != nil {
-			break
+		if !fetching {
+			if wait := time.Until(notBefore); wait > 0 {
+				wake.Reset(wait)
+			} else {
+				offset, busy := win.offset()
+				timeout := b.cfg.PollTimeout
+				if busy > 0 {
+					timeout = 0 // it answers at once anyway, with the updates in flight
+				}
+				fetching = true
+				win.fetching(offset)
+				go func() {
+					ups, err := b.getUpdates(ctx, offset, timeout)
+					results <- fetched{ups, err}
+				}()
+			}
 		}
-		updates, err := b.getUpdates(ctx, offset, b.cfg.PollTimeout)
-		if err != nil {
-			if ctx.Err() != nil {
+		select {
+		case <-ctx.Done():
+		case <-wake.C:
+		case r := <-results:
+			fetching = false
+			if r.err != nil {
+				if ctx.Err() != nil {
+					break
+				}
+				backoff = min(max(2*backoff, 100*time.Millisecond), 5*time.Second)
+				var flood *floodError
+				if errors.As(r.err, &flood) {
+					backoff = flood.wait
+				}
+				b.log.Warn("getUpdates", "err", r.err, "retry_in", backoff)
+				notBefore = time.Now().Add(backoff)
 				break
 			}
-			backoff = min(max(2*backoff, 100*time.Millisecond), 5*time.Second)
-			var flood *floodError
-			if errors.As(err, &flood) {
-				backoff = flood.wait
-			}
-			b.log.Warn("getUpdates", "err", err, "retry_in", backoff)
-			continue
-		}
-		backoff = 0
-		var (
-			wg   sync.WaitGroup
-			mu   sync.Mutex
-			sent []flows.Input
-		)
-		for _, u := range updates {
-			wg.Add(1)
-			b.dispatch(u, func(in flows.Input, ok bool) {
-				if ok {
-					mu.Lock()
-					sent = append(sent, in)
-					mu.Unlock()
+			backoff = 0
+			for _, u := range r.updates {
+				if !win.fetched(u.ID) {
+					continue // in flight or applied already: fetched again because the offset is held
 				}
-				wg.Done()
-			})
-			offset = max(offset, u.ID+1)
+				id := u.ID
+				b.dispatch(u, func(in flows.Input, sent bool) { win.applied(id, in, sent) })
+			}
+			win.batch(r.updates)
+			if _, busy := win.offset(); busy > 0 {
+				notBefore = time.Now().Add(heldPollInterval)
+			}
+		case <-win.changed:
+			b.delivered(work, win.takeSent()...)
+			if win.room() && backoff == 0 {
+				notBefore = time.Time{}
+			}
 		}
-		wg.Wait()
-		b.delivered(context.WithoutCancel(ctx), sent...)
+		wake.Stop() // since Go 1.23 a stopped timer delivers no stale tick
 	}
-	// Confirm the last batch, so a restart does not fetch it again.
-	if offset > 0 {
-		confirm, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	if fetching {
+		<-results // fetched but not dispatched: not confirmed below
+	}
+	// Finish what is in flight, then confirm it, so a restart does not fetch it again.
+	for {
+		b.delivered(work, win.takeSent()...)
+		if _, busy := win.offset(); busy == 0 {
+			break
+		}
+		<-win.changed
+	}
+	if offset, _ := win.offset(); offset > 0 {
+		confirm, cancel := context.WithTimeout(work, 5*time.Second)
 		defer cancel()
 		if _, err := b.getUpdates(confirm, offset, 0); err != nil {
 			b.log.Warn("confirm last updates", "err", err)
 		}
 	}
+}
+
+// pollWindow tracks the updates fetched at or above the offset: which are in flight and which were
+// applied, so the offset stops at the lowest one in flight and a re-fetched update is not run twice.
+// Its size is bounded by the getUpdates window (maxBatch).
+type pollWindow struct {
+	mu      sync.Mutex
+	ids     map[int64]bool // fetched, at or above the last offset sent: true once applied
+	busy    int            // entries not yet applied
+	next    int64          // the offset once nothing is in flight: past the newest batch
+	full    bool           // the last getUpdates returned a whole batch: more may be waiting
+	sent    []flows.Input  // applied updates whose replies went out, for one Delivered call
+	changed chan struct{}  // signalled (capacity 1) when an update was applied
+}
+
+func newPollWindow() *pollWindow {
+	return &pollWindow{ids: make(map[int64]bool), changed: make(chan struct{}, 1)}
+}
+
+// fetched records a fetched update and reports whether it is new (to be dispatched).
+func (w *pollWindow) fetched(id int64) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if _, seen := w.ids[id]; seen {
+		return false
+	}
+	w.ids[id] = false
+	w.busy++
+	return true
+}
+
+// batch notes a getUpdates answer.
+func (w *pollWindow) batch(ups []*models.Update) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.full = len(ups) >= maxBatch
+	if len(ups) == 0 {
+		return
+	}
+	// Past the newest update of the latest answer, not the highest id ever seen: after a week without
+	// updates Telegram picks the next id at random, possibly lower.
+	next := ups[0].ID
+	for _, u := range ups {
+		next = max(next, u.ID+1)
+	}
+	w.next = next
+}
+
+// fetching notes that a getUpdates with this offset is being sent. Only then are the applied updates
+// below the offset forgotten: an earlier getUpdates still on its way may return them again.
+func (w *pollWindow) fetching(offset int64) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for id, done := range w.ids {
+		if done && id < offset {
+			delete(w.ids, id)
+		}
+	}
+}
+
+// applied is called by the workers once an update was handled.
+func (w *pollWindow) applied(id int64, in flows.Input, sent bool) {
+	w.mu.Lock()
+	if done, ok := w.ids[id]; ok && !done {
+		w.ids[id] = true
+		w.busy--
+	}
+	if sent {
+		w.sent = append(w.sent, in)
+	}
+	w.mu.Unlock()
+	select {
+	case w.changed <- struct{}{}:
+	default:
+	}
+}
+
+// takeSent returns and forgets the updates whose replies went out.
+func (w *pollWindow) takeSent() []flows.Input {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	s := w.sent
+	w.sent = nil
+	return s
+}
+
+// offset is the offset to confirm: the lowest update in flight, or past the newest batch when none
+// is; busy is the number in flight.
+func (w *pollWindow) offset() (offset int64, busy int) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.offsetLocked()
+}
+
+func (w *pollWindow) offsetLocked() (offset int64, busy int) {
+	if w.busy == 0 {
+		return w.next, 0
+	}
+	first := true
+	for id, done := range w.ids {
+		if !done && (first || id < offset) {
+			offset, first = id, false
+		}
+	}
+	return offset, w.busy
+}
+
+// room reports whether a getUpdates should go out now rather than at the next heldPollInterval:
+// nothing is in flight any more (back to long polling), or a full window got room for new updates.
+func (w *pollWindow) room() bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	offset, busy := w.offsetLocked()
+	if busy == 0 {
+		return true
+	}
+	if !w.full {
+		return false
+	}
+	freed := 0
+	for id, done := range w.ids {
+		if done && id < offset {
+			freed++
+		}
+	}
+	return freed >= refetchRoom
 }
 
 // delivered drops the replay records of updates whose replies went out, in one round trip, so that a

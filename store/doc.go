@@ -44,6 +44,7 @@
 //	ab:deadletter              stream  outbound messages given up on: lane, queue, id, attempts, error,
 //	                                   at, entry (the original fields as JSON); MAXLEN ~10,000
 //	ab:roles                   hash    user id -> "*" or a province code: granted organizer roles
+//	ab:menus                   hash    "default" or a chat id -> digest of the command menu set there
 //	ab:lock:<name>             string  a replica's token while it runs a periodic job   expires with the job
 //
 // This package may import flows and locales (it implements flows' interfaces); nothing else of the project.

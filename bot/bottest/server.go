@@ -118,6 +118,7 @@ type Server struct {
 	flood   FloodLimit
 	global  bucket
 	latency atomic.Int64 // time.Duration
+	holds   []*Gate      // closed gates, oldest first
 
 	// webhook
 	webhookURL    string
@@ -339,6 +340,127 @@ func (s *Server) takeFaultLocked(method string) *apiError {
 	return errorFor(f.code, f.retryAfter)
 }
 
+// Gate holds API calls until released; see Hold.
+type Gate struct {
+	method string
+	chatID int64
+	open   chan struct{}
+	once   sync.Once
+	s      *Server
+
+	mu   sync.Mutex
+	held int           // calls that reached the gate
+	wake chan struct{} // closed when one more reaches it; nil if nobody waits
+}
+
+// Hold makes the calls of method (case-insensitive) about chatID wait, before they take effect, until
+// the returned gate is released; then they go on as usual, in the order the server takes them up.
+// chatID 0 holds the method's calls about any chat. A held call counts as in flight for WaitIdle; it
+// ends without effect or answer if its client goes away or the server closes. Calls made after
+// Release pass. Use it to make one chat slow (a long upload, a 429 pause) for exactly as long as a
+// test needs, without timers.
+func (s *Server) Hold(method string, chatID int64) *Gate {
+	g := &Gate{method: canonical(method), chatID: chatID, open: make(chan struct{}), s: s}
+	s.mu.Lock()
+	s.holds = append(s.holds, g)
+	s.mu.Unlock()
+	return g
+}
+
+// Release lets the held calls, and every later one, through. It may be called more than once.
+func (g *Gate) Release() {
+	g.once.Do(func() {
+		g.s.mu.Lock()
+		for i, h := range g.s.holds {
+			if h == g {
+				g.s.holds = append(g.s.holds[:i], g.s.holds[i+1:]...)
+				break
+			}
+		}
+		g.s.mu.Unlock()
+		close(g.open)
+	})
+}
+
+// Held returns how many calls have reached the gate so far.
+func (g *Gate) Held() int {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.held
+}
+
+// WaitHeld blocks until n calls have reached the gate, or ctx ends (ctx.Err()) or the server closes
+// (ErrClosed).
+func (g *Gate) WaitHeld(ctx context.Context, n int) error {
+	for {
+		g.mu.Lock()
+		if g.held >= n {
+			g.mu.Unlock()
+			return nil
+		}
+		if g.wake == nil {
+			g.wake = make(chan struct{})
+		}
+		ch := g.wake
+		g.mu.Unlock()
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-g.s.closing:
+			return ErrClosed
+		}
+	}
+}
+
+// hold waits until the gate opens (true), or done or closing ends first (false).
+func (g *Gate) hold(done <-chan struct{}, closing <-chan struct{}) bool {
+	g.mu.Lock()
+	g.held++
+	if g.wake != nil {
+		close(g.wake)
+		g.wake = nil
+	}
+	g.mu.Unlock()
+	select {
+	case <-g.open:
+		return true
+	case <-done:
+	case <-closing:
+	}
+	return false
+}
+
+// gateFor returns the first closed gate that holds this call, or nil.
+func (s *Server) gateFor(method string, p map[string]string) *Gate {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.holds) == 0 {
+		return nil
+	}
+	chatID, _ := strconv.ParseInt(p["chat_id"], 10, 64)
+	if ref := s.callbacks[p["callback_query_id"]]; ref != nil && method == "answerCallbackQuery" {
+		chatID = ref.chatID
+	}
+	for _, g := range s.holds {
+		if g.method == method && (g.chatID == 0 || g.chatID == chatID) {
+			return g
+		}
+	}
+	return nil
+}
+
+// Offsets returns the offset of every recorded getUpdates call, in arrival order (0 when none was
+// given): what the bot confirmed, and when, relative to the other calls.
+func (s *Server) Offsets() []int64 {
+	calls := s.CallsTo("getUpdates")
+	out := make([]int64, len(calls))
+	for i, c := range calls {
+		out[i], _ = strconv.ParseInt(c.Params["offset"], 10, 64)
+	}
+	return out
+}
+
 // BlockUser makes every call about that chat (sending, editing, answering its
 // callback queries) answer 403 "Forbidden: bot was blocked by the user" until
 // UnblockUser.
@@ -463,6 +585,14 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.recordLocked(Call{Method: method, Params: params, Token: token}, aerr)
 		s.mu.Unlock()
 	} else {
+		if g := s.gateFor(method, params); g != nil {
+			// Read the body to its end: only then does net/http watch the connection and end the
+			// request's context when the client goes away.
+			_, _ = io.Copy(io.Discard, r.Body)
+			if !g.hold(r.Context().Done(), s.closing) {
+				return // the client went away, or the server closes: no effect, no answer
+			}
+		}
 		result, aerr = s.dispatch(method, token, params, files, names)
 	}
 

@@ -463,23 +463,23 @@ func TestGetUpdatesPlainHTTP(t *testing.T) {
 	type result struct {
 		ups []models.Update
 		err error
-		at  time.Duration
 	}
 	done := make(chan result, 1)
-	start := time.Now()
+	polls := len(s.CallsTo("getUpdates"))
 	go func() {
 		u, err := getUpdates(t, context.Background(), s, `{"offset":4,"timeout":20}`)
-		done <- result{u, err, time.Since(start)}
+		done <- result{u, err}
 	}()
-	waitPolls(t, s, 5)
+	waitPolls(t, s, polls+1)
+	// A recorded poll is already parked: the server records it and starts waiting under one lock.
 	select {
 	case r := <-done:
 		t.Fatalf("long poll returned early: %+v", r)
-	case <-time.After(50 * time.Millisecond):
+	default:
 	}
 	s.SendText(budi, "halo")
 	r := <-done
-	if r.err != nil || len(r.ups) != 1 || r.ups[0].ID != 4 || r.ups[0].Message.Text != "halo" || r.at > 5*time.Second {
+	if r.err != nil || len(r.ups) != 1 || r.ups[0].ID != 4 || r.ups[0].Message.Text != "halo" {
 		t.Fatalf("long poll = %+v", r)
 	}
 
@@ -495,11 +495,12 @@ func TestGetUpdatesPlainHTTP(t *testing.T) {
 	}
 
 	// A second poll terminates the first with 409, as Telegram does.
+	polls = len(s.CallsTo("getUpdates"))
 	go func() {
 		u, err := getUpdates(t, context.Background(), s, `{"offset":5,"timeout":20}`)
-		done <- result{u, err, 0}
+		done <- result{u, err}
 	}()
-	waitPolls(t, s, 8)
+	waitPolls(t, s, polls+1)
 	if u := mustUpdates(t, s, `{"offset":5,"timeout":0}`); len(u) != 0 {
 		t.Errorf("second poll: %+v", u)
 	}
@@ -508,17 +509,27 @@ func TestGetUpdatesPlainHTTP(t *testing.T) {
 	}
 }
 
-// waitPolls waits until the server has seen n getUpdates calls.
+// waitPolls waits until the server has seen n getUpdates calls. A long poll is recorded and parked
+// under one hold of the server's lock, so once it is counted it is waiting.
 func waitPolls(t *testing.T, s *Server, n int) {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for len(s.CallsTo("getUpdates")) < n {
-		if time.Now().After(deadline) {
-			t.Fatalf("only %d getUpdates calls", len(s.CallsTo("getUpdates")))
+	waitFor(t, fmt.Sprintf("%d getUpdates calls", n), func() bool { return len(s.CallsTo("getUpdates")) >= n })
+}
+
+// waitFor checks cond until it holds, failing after a generous deadline that only stops a hang.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.NewTimer(20 * time.Second)
+	defer deadline.Stop()
+	tick := time.NewTicker(time.Millisecond)
+	defer tick.Stop()
+	for !cond() {
+		select {
+		case <-deadline.C:
+			t.Fatalf("waiting for %s: timed out", what)
+		case <-tick.C:
 		}
-		time.Sleep(time.Millisecond)
 	}
-	time.Sleep(5 * time.Millisecond) // let it reach its wait
 }
 
 func TestRedeliverAndAllowedUpdates(t *testing.T) {
@@ -899,23 +910,24 @@ func TestCloseEndsLongPolls(t *testing.T) {
 	s := NewServer()
 	done := make(chan error, 1)
 	go func() {
-		_, err := getUpdates(t, context.Background(), s, `{"timeout":30}`)
+		_, err := getUpdates(t, context.Background(), s, `{"timeout":3600}`)
 		done <- err
 	}()
 	waitPolls(t, s, 1)
 	waitErr := make(chan error, 1)
 	go func() { waitErr <- s.WaitEvents(context.Background(), 1, 1) }()
-	start := time.Now()
 	s.Close()
 	s.Close()
-	if err := <-done; err != nil {
-		t.Errorf("poll: %v", err)
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("poll: %v", err)
+		}
+	case <-time.After(20 * time.Second): // only stops a hang: the poll would wait an hour
+		t.Fatal("Close waited for the long poll")
 	}
 	if err := <-waitErr; !errors.Is(err, ErrClosed) {
 		t.Errorf("WaitEvents: %v", err)
-	}
-	if time.Since(start) > 5*time.Second {
-		t.Error("Close waited for the long poll")
 	}
 }
 
@@ -970,5 +982,90 @@ func BenchmarkInjectAndPoll(b *testing.B) {
 			b.Fatal(err, ups)
 		}
 		offset = ups[0].ID + 1
+	}
+}
+
+// Hold keeps one chat's calls of one method waiting until the test releases them; other chats and
+// other methods go through meanwhile.
+func TestHold(t *testing.T) {
+	s := New(t)
+	b := newClient(t, s)
+	gate := s.Hold("SendMessage", alice.ID)
+	sent := make(chan error, 1)
+	go func() {
+		_, err := b.SendMessage(context.Background(), &bot.SendMessageParams{ChatID: alice.ID, Text: "lambat"})
+		sent <- err
+	}()
+	if err := gate.WaitHeld(ctxT(t), 1); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.SendMessage(ctxT(t), &bot.SendMessageParams{ChatID: budi.ID, Text: "cepat"}); err != nil {
+		t.Fatal(err)
+	}
+	if n := s.BotEvents(alice.ID); n != 0 || len(s.Chat(budi.ID)) != 1 {
+		t.Fatalf("while held: alice has %d bot events, budi %d messages", n, len(s.Chat(budi.ID)))
+	}
+	select {
+	case err := <-sent:
+		t.Fatalf("the held call returned: %v", err)
+	default:
+	}
+	gate.Release()
+	gate.Release()
+	if err := <-sent; err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.SendMessage(ctxT(t), &bot.SendMessageParams{ChatID: alice.ID, Text: "lagi"}); err != nil {
+		t.Fatal(err)
+	}
+	want := "bot #1: lambat\nbot #2: lagi\n"
+	if diff := cmp.Diff(want, s.Transcript(alice.ID)); diff != "" {
+		t.Errorf("alice (-want +got):\n%s", diff)
+	}
+	// The events show the order: budi's message went out before alice's held one.
+	calls := s.CallsTo("sendMessage")
+	if calls[0].ChatID != budi.ID || calls[1].ChatID != alice.ID {
+		t.Errorf("order of sends: %d, %d", calls[0].ChatID, calls[1].ChatID)
+	}
+	if gate.Held() != 1 {
+		t.Errorf("held %d calls, want 1", gate.Held())
+	}
+}
+
+// A held call whose client gives up has no effect.
+func TestHoldClientGoesAway(t *testing.T) {
+	s := New(t)
+	b := newClient(t, s)
+	gate := s.Hold("sendMessage", 0)
+	defer gate.Release()
+	ctx, cancel := context.WithCancel(context.Background())
+	sent := make(chan error, 1)
+	go func() {
+		_, err := b.SendMessage(ctx, &bot.SendMessageParams{ChatID: alice.ID, Text: "x"})
+		sent <- err
+	}()
+	if err := gate.WaitHeld(ctxT(t), 1); err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	if err := <-sent; err == nil {
+		t.Fatal("a cancelled held call succeeded")
+	}
+	if err := s.WaitIdle(ctxT(t)); err != nil {
+		t.Fatal(err)
+	}
+	if n := s.BotEvents(alice.ID); n != 0 {
+		t.Errorf("the abandoned call had an effect: %d events", n)
+	}
+}
+
+// Offsets lists what each getUpdates asked for.
+func TestOffsets(t *testing.T) {
+	s := New(t)
+	s.SendText(alice, "satu")
+	mustUpdates(t, s, `{"offset":0}`)
+	mustUpdates(t, s, `{"offset":2}`)
+	if diff := cmp.Diff([]int64{0, 2}, s.Offsets()); diff != "" {
+		t.Error(diff)
 	}
 }

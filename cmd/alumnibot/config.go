@@ -59,8 +59,8 @@ func loadConfig(getenv func(string) string) (config, error) {
 		if err != nil || u.Scheme != "https" && u.Scheme != "http" || u.Host == "" {
 			return c, fmt.Errorf("WEBHOOK_URL must be a public https URL, got %q", c.WebhookURL)
 		}
-		if len(c.WebhookSecret) < 16 || strings.Trim(c.WebhookSecret, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") != "" {
-			return c, fmt.Errorf("WEBHOOK_SECRET must be 16–256 characters of A-Z a-z 0-9 _ - when WEBHOOK_URL is set")
+		if err := checkWebhookSecret(c.WebhookSecret); err != nil {
+			return c, err
 		}
 	}
 	for _, f := range strings.FieldsFunc(getenv("ADMIN_IDS"), func(r rune) bool { return r == ',' || r == ' ' }) {
@@ -92,6 +92,29 @@ func loadConfig(getenv func(string) string) (config, error) {
 		return c, fmt.Errorf("LOG_LEVEL must be debug, info, warn or error, got %q", getenv("LOG_LEVEL"))
 	}
 	return c, nil
+}
+
+// Telegram takes a secret_token of 1–256 characters of A-Z a-z 0-9 _ -; we ask for at least 16 so it
+// cannot be guessed.
+const (
+	minWebhookSecret = 16
+	maxWebhookSecret = 256
+)
+
+// checkWebhookSecret checks WEBHOOK_SECRET against what setWebhook accepts, so a bad one stops the
+// start with a clear line instead of a Bot API error.
+func checkWebhookSecret(v string) error {
+	switch {
+	case v == "":
+		return fmt.Errorf("WEBHOOK_SECRET is required when WEBHOOK_URL is set (%d–%d characters of A-Z a-z 0-9 _ -)", minWebhookSecret, maxWebhookSecret)
+	case len(v) < minWebhookSecret:
+		return fmt.Errorf("WEBHOOK_SECRET is %d characters long, want at least %d (of A-Z a-z 0-9 _ -)", len(v), minWebhookSecret)
+	case len(v) > maxWebhookSecret:
+		return fmt.Errorf("WEBHOOK_SECRET is %d characters long, Telegram takes at most %d", len(v), maxWebhookSecret)
+	case strings.Trim(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") != "":
+		return fmt.Errorf("WEBHOOK_SECRET may only hold A-Z a-z 0-9 _ - (Telegram refuses other characters)")
+	}
+	return nil
 }
 
 func orDefault(v, def string) string {

@@ -154,6 +154,7 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 		HTTPAddr: cfg.HTTPAddr, Workers: cfg.Workers, Engine: engine, Users: st, Files: files, Catalog: cat,
 		Registry: reg, Log: log,
 		OnConnect: func(username string) { engine.App.BotUsername = username },
+		Menus:     st,
 		Organizers: func(ctx context.Context) ([]int64, error) {
 			chats := slices.Clone(cfg.AdminIDs)
 			orgs, err := st.Organizers(ctx)
