@@ -99,8 +99,9 @@ func TestFloodIsSlowedOnce(t *testing.T) {
 	}
 }
 
-// Two replicas handling inputs of one chat at once: both are applied, one after the other.
-func TestReplicasRacingOnOneChat(t *testing.T) {
+// Two engines race on one chat (whether their writes overlap is left to chance here; bot/
+// TestReplicasRacingOnOneChat forces it): both inputs are applied, one after the other.
+func TestRacingInputsAreAppliedInTurn(t *testing.T) {
 	ctx := context.Background()
 	e1, st := newEngine(t)
 	e2 := &flows.Engine{App: e1.App, Sessions: st}
