@@ -160,7 +160,7 @@ func checkMessage(m *i18n.Message) error {
 		if src == "" {
 			continue
 		}
-		t := template.New(m.ID)
+		t := template.New(m.ID).Funcs(templateFuncs)
 		if m.LeftDelim != "" || m.RightDelim != "" {
 			t = t.Delims(m.LeftDelim, m.RightDelim)
 		}
@@ -207,7 +207,7 @@ func (c *Catalog) Render(lang Lang, t Text) string {
 // error (the Indonesian message for an id missing in English).
 func (c *Catalog) localize(lang Lang, id string, args map[string]any) (string, error) {
 	lc := c.lang(lang)
-	cfg := i18n.LocalizeConfig{MessageID: id}
+	cfg := i18n.LocalizeConfig{MessageID: id, TemplateParser: templateParser}
 	if args != nil {
 		cfg.TemplateData = args
 		// Only messages with plural forms get a PluralCount: for the others go-i18n would look for
@@ -218,7 +218,8 @@ func (c *Catalog) localize(lang Lang, id string, args map[string]any) (string, e
 			}
 		}
 	}
-	return lc.loc.Localize(&cfg)
+	s, err := lc.loc.Localize(&cfg)
+	return localizeNumbers(s, lang), err
 }
 
 func hasPlurals(m *i18n.Message) bool {
