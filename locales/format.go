@@ -137,7 +137,17 @@ const thousandsMark = "\uE000"
 //
 //	{{num .Count}}  a count with thousands separators: "1.250" (id), "1,250" (en); only for counts,
 //	                never for ids or codes. A value that is not an integer is written as it is.
-var templateFuncs = texttemplate.FuncMap{"num": num}
+//	{{plural .Regencies "regency" "regencies"}}
+//	                English: the first word when the count is 1, else the second. For a message with
+//	                a second count; the message's own plural forms follow .Count.
+var templateFuncs = texttemplate.FuncMap{"num": num, "plural": plural}
+
+func plural(v any, one, other string) string {
+	if n, ok := pluralCount(normalizeArgs(map[string]any{"n": v})["n"]); ok && fmt.Sprint(n) == "1" {
+		return one
+	}
+	return other
+}
 
 func num(v any) string {
 	var n int64

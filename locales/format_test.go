@@ -111,3 +111,30 @@ other = "{{num .Count}} alumni, code {{.Code}}"
 		}
 	}
 }
+
+func TestPluralTemplateFunc(t *testing.T) {
+	c, err := newCatalog([]byte(`
+["n"]
+other = "{{num .People}} alumni dari {{num .Regencies}} kabupaten/kota"
+`), []byte(`
+["n"]
+other = "{{num .People}} {{plural .People \"alumnus\" \"alumni\"}} from {{num .Regencies}} {{plural .Regencies \"regency\" \"regencies\"}}"
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		people, regencies any
+		want              string
+	}{
+		{1, 1, "1 alumnus from 1 regency"},
+		{2, 1, "2 alumni from 1 regency"},
+		{1250, float64(12), "1,250 alumni from 12 regencies"},
+		{0, 0, "0 alumni from 0 regencies"},
+	}
+	for _, tt := range tests {
+		if got := c.Render(EN, Msg("n", "People", tt.people, "Regencies", tt.regencies)); got != tt.want {
+			t.Errorf("Render(EN, %v, %v) = %q, want %q", tt.people, tt.regencies, got, tt.want)
+		}
+	}
+}
