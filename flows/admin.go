@@ -148,7 +148,7 @@ func (admin) cancelAsk(t *Turn, id string) {
 	}
 	prov, _ := t.app.Atlas.Province(m.Province)
 	t.say(locales.Msg("admin.cancel_ask", "Title", m.Title,
-		"When", locales.FormatDateTime(m.Start.In(prov.Zone), t.res.Lang, prov.ZoneName),
+		"When", locales.FormatDateTimeRange(m.Start.In(prov.Zone), m.End.In(prov.Zone), t.res.Lang, prov.ZoneName),
 		"Holders", av.Confirmed+av.Offered+av.Waitlisted),
 		[]Button{t.button(locales.Msg("btn.admin_cancel_yes"), "yes"), t.button(locales.Msg("btn.admin_no"), "no")})
 }

@@ -216,11 +216,11 @@ func (checkin) result(t *Turn, m *Meetup, ci CheckIn, code string) (locales.Text
 	}
 }
 
-// checkinTime shows a check-in time in the venue's zone: "09.14 WITA" today, with the date otherwise.
+// checkinTime shows a check-in time in the venue's zone: "09.14 WITA" ("09:14 WITA" in English) today, with the date otherwise.
 func checkinTime(t *Turn, at time.Time, prov area.Province) string {
 	at, now := at.In(prov.Zone), t.in.Now.In(prov.Zone)
 	if at.YearDay() == now.YearDay() && at.Year() == now.Year() {
-		return at.Format("15.04") + " " + prov.ZoneName
+		return locales.FormatTime(at, t.res.Lang) + " " + prov.ZoneName
 	}
 	return locales.FormatDateTime(at, t.res.Lang, prov.ZoneName)
 }

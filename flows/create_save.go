@@ -94,7 +94,7 @@ func (k create) mkSave(t *Turn, status MeetupStatus) {
 	}
 	wasPublished := st.OStatus == MeetupPublished
 	t.restart("", "")
-	when := locales.FormatDateTime(m.Start.In(zone.Zone), t.res.Lang, zone.ZoneName)
+	when := locales.FormatDateTimeRange(m.Start.In(zone.Zone), m.End.In(zone.Zone), t.res.Lang, zone.ZoneName)
 	switch {
 	case status == MeetupDraft:
 		t.say(locales.Msg("create.saved_draft", "Title", m.Title))

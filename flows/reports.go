@@ -264,7 +264,7 @@ func (rp reports) participants(t *Turn, m *Meetup) {
 	prov, _ := t.app.Atlas.Province(m.Province)
 	text := locales.Lines(
 		locales.Msg("report.participants_title", "Title", shorten(m.Title, maxTitleRunes),
-			"When", locales.FormatDateTime(m.Start.In(prov.Zone), t.res.Lang, prov.ZoneName)),
+			"When", locales.FormatDateTimeRange(m.Start.In(prov.Zone), m.End.In(prov.Zone), t.res.Lang, prov.ZoneName)),
 		locales.Msg("report.counts", "Confirmed", tally.Confirmed, "Capacity", tally.Capacity,
 			"Offered", tally.Offered, "Waitlisted", tally.Waitlisted, "CheckedIn", tally.CheckedIn,
 			"Cancelled", tally.Cancelled),
@@ -365,7 +365,7 @@ func (rp reports) summary(t *Turn, m *Meetup) {
 
 	lines := []locales.Text{
 		locales.Msg("report.summary_title", "Title", shorten(m.Title, maxTitleRunes),
-			"When", locales.FormatDateTime(m.Start.In(prov.Zone), lang, prov.ZoneName)),
+			"When", locales.FormatDateTimeRange(m.Start.In(prov.Zone), m.End.In(prov.Zone), lang, prov.ZoneName)),
 	}
 	switch {
 	case m.Status == MeetupCancelled:
