@@ -385,7 +385,7 @@ func TestScannedTicket(t *testing.T) {
 	if _, _, err := d.st.CancelRSVP(d.ctx, "gorontalo-2027", 12, d.now.Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	expectIn(t, d.tap(deskSuper, "✅ Catat hadir"), "Pendaftaran Rahmat, Kabupaten Gorontalo, gelombang 5 untuk Temu Alumni Gorontalo sudah dibatalkan")
+	expectIn(t, d.tap(deskSuper, "✅ Catat hadir"), "Kursi Rahmat, Kabupaten Gorontalo, gelombang 5 di Temu Alumni Gorontalo sudah dibatalkan")
 	expectIn(t, d.send(deskSuper, "/start ci_"+token2), "sudah dibatalkan, jadi tiket ini tidak berlaku lagi")
 	if d.checkedIn("gorontalo-2027", 12) {
 		t.Fatal("a cancelled RSVP was checked in")
