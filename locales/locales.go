@@ -75,12 +75,15 @@ var Common = struct {
 	Generic  Text // something failed on our side; try again in a few minutes
 	Panic    Text // handling the user's message crashed; send it again
 	SlowDown Text // the user is flooding the bot
-	Stale    Text // an old button was pressed; put the current view after it
+	// SlowDownShort is the pop-up on a tap dropped by flood control (after the SlowDown message).
+	SlowDownShort Text
+	Stale         Text // an old button was pressed; put the current view after it
 }{
-	Generic:  Msg("error.generic"),
-	Panic:    Msg("error.panic"),
-	SlowDown: Msg("flood.slow_down"),
-	Stale:    Msg("button.stale"),
+	Generic:       Msg("error.generic"),
+	Panic:         Msg("error.panic"),
+	SlowDown:      Msg("flood.slow_down"),
+	SlowDownShort: Msg("flood.slow_down_short"),
+	Stale:         Msg("button.stale"),
 }
 
 //go:embed id.toml en.toml

@@ -49,6 +49,7 @@ func console(ctx context.Context, opts consoleOptions, stdin io.Reader, stdout i
 	if err != nil {
 		return err
 	}
+	engine.NoFloodLimit = true // one person at a keyboard; a pasted script must not be dropped
 	demo, err := meetupfile.Demo(engine.App.Atlas)
 	if err != nil {
 		return err
