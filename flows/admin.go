@@ -14,6 +14,7 @@ const (
 	adMenu         = "menu"
 	adCancelPick   = "mt_pick" // which meetup to cancel
 	adCancelMeetup = "mt_ok"   // are you sure?
+	adDone         = "done"    // a panitia task ended; its message leads back to the menu
 )
 
 // adminState is the meetup about to be cancelled.
@@ -56,14 +57,22 @@ func (a admin) Prompt(t *Turn) {
 		a.cancelPick(t)
 	case adCancelMeetup:
 		a.cancelAsk(t, state[adminState](t).Meetup)
+	case adDone:
+		a.menu(t)
 	default: // a state from an older version of the bot: start over cleanly
 		t.restart("", "")
 		t.say(locales.Msg("help.text"))
 	}
 }
 
-// Text: the menu is answered with buttons only.
+// Text: the menu is answered with buttons only. After a task ended the chat is idle in all but the
+// button back to the menu, so text goes where it goes when idle.
 func (a admin) Text(t *Turn, _ string) {
+	if t.s.Conv.Step == adDone {
+		t.restart("", "")
+		t.message()
+		return
+	}
 	t.say(locales.Msg("input.use_buttons"))
 	a.Prompt(t)
 }
@@ -98,8 +107,7 @@ func (a admin) Tap(t *Turn, b Tap) {
 	case step == adCancelMeetup && b.Action == "yes":
 		a.cancelMeetup(t, st.Meetup)
 	case step == adCancelMeetup && b.Action == "no":
-		t.restart("", "")
-		t.say(locales.Msg("admin.nothing_changed"))
+		t.organizerDone(locales.Msg("admin.nothing_changed"))
 	default:
 		t.stale()
 	}
@@ -123,8 +131,7 @@ func (admin) cancelPick(t *Turn) {
 		kb = append(kb, []Button{t.button(locales.Raw(m.Title), "mt", m.ID)})
 	}
 	if len(kb) == 0 {
-		t.restart("", "")
-		t.say(locales.Msg("admin.cancel_none"))
+		t.organizerDone(locales.Msg("admin.cancel_none"))
 		return
 	}
 	kb = append(kb, []Button{t.button(locales.Msg("btn.admin_menu"), "menu")})
@@ -137,8 +144,7 @@ func (admin) cancelAsk(t *Turn, id string) {
 		return
 	}
 	if m.Status == MeetupCancelled {
-		t.restart("", "")
-		t.say(locales.Msg("admin.meetup_was_cancelled", "Title", m.Title))
+		t.organizerDone(locales.Msg("admin.meetup_was_cancelled", "Title", m.Title))
 		return
 	}
 	av, err := t.app.Meetups.Availability(t.ctx, m.ID)
@@ -165,14 +171,19 @@ func (admin) cancelMeetup(t *Turn, id string) {
 	// of this update: a second look at the meetup would find it cancelled already.
 	told, err := t.app.Desk.CancelMeetup(t.ctx, *m)
 	if errors.Is(err, ErrCancelledBefore) {
-		t.restart("", "")
-		t.say(locales.Msg("admin.meetup_was_cancelled", "Title", m.Title))
+		t.organizerDone(locales.Msg("admin.meetup_was_cancelled", "Title", m.Title))
 		return
 	}
 	if err != nil {
 		t.fail(err)
 		return
 	}
-	t.restart("", "")
-	t.say(locales.Msg("admin.meetup_cancelled", "Title", m.Title, "Holders", told))
+	t.organizerDone(locales.Msg("admin.meetup_cancelled", "Title", m.Title, "Holders", told))
+}
+
+// organizerDone ends a panitia's task (appointing, cancelling, checking in, a report) with text and
+// a button back to the organizer menu, so no reply of theirs is a dead end.
+func (t *Turn) organizerDone(text locales.Text) {
+	t.restart(admin{}.Name(), adDone)
+	t.say(text, []Button{t.button(locales.Msg("btn.admin_menu"), "menu")})
 }

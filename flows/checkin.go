@@ -110,8 +110,7 @@ func (k checkin) Tap(t *Turn, b Tap) {
 	case b.Action == "menu":
 		admin{}.Start(t, Entry{}, "")
 	case step == ckCode && b.Action == "done":
-		t.restart("", "")
-		t.say(locales.Msg("checkin.finished"))
+		t.organizerDone(locales.Msg("checkin.finished"))
 	case step == ckScan && b.Action == "in":
 		k.scanCheckIn(t)
 	default:
@@ -258,8 +257,7 @@ func (checkin) scanAsk(t *Turn, id string, alumnus int64, code string) {
 		return
 	}
 	if m.Status == MeetupCancelled {
-		t.restart("", "")
-		t.say(locales.Msg("checkin.meetup_cancelled", "Code", code, "Title", m.Title))
+		t.organizerDone(locales.Msg("checkin.meetup_cancelled", "Code", code, "Title", m.Title))
 		return
 	}
 	who, ok := alumnusArgs(t, alumnus)
@@ -272,8 +270,7 @@ func (checkin) scanAsk(t *Turn, id string, alumnus int64, code string) {
 		return
 	}
 	if !found || holder != alumnus {
-		t.restart("", "")
-		t.say(locales.Msg("checkin.scan_cancelled", append(who, "Title", m.Title)...))
+		t.organizerDone(locales.Msg("checkin.scan_cancelled", append(who, "Title", m.Title)...))
 		return
 	}
 	at, in, err := t.app.Desk.CheckedInAt(t.ctx, m.ID, alumnus)
@@ -282,9 +279,8 @@ func (checkin) scanAsk(t *Turn, id string, alumnus int64, code string) {
 		return
 	}
 	if in {
-		t.restart("", "")
 		prov, _ := t.app.Atlas.Province(m.Province)
-		t.say(locales.Msg("checkin.already", append(who, "Title", m.Title, "Code", code, "Time", checkinTime(t, at, prov))...))
+		t.organizerDone(locales.Msg("checkin.already", append(who, "Title", m.Title, "Code", code, "Time", checkinTime(t, at, prov))...))
 		return
 	}
 	t.say(locales.Msg("checkin.scan_ask", append(who, "Title", m.Title)...),
@@ -303,9 +299,8 @@ func (k checkin) scanCheckIn(t *Turn) {
 		t.stale()
 		return
 	}
-	t.restart("", "")
 	if m.Status == MeetupCancelled {
-		t.say(locales.Msg("checkin.meetup_cancelled", "Code", code, "Title", m.Title))
+		t.organizerDone(locales.Msg("checkin.meetup_cancelled", "Code", code, "Title", m.Title))
 		return
 	}
 	ci, err := t.app.Desk.CheckIn(t.ctx, m.ID, al, code, t.in.Now)
@@ -316,11 +311,11 @@ func (k checkin) scanCheckIn(t *Turn) {
 	if ci.Status == CheckInUnknown { // cancelled since the scan
 		who, ok := alumnusArgs(t, al)
 		if ok {
-			t.say(locales.Msg("checkin.scan_cancelled", append(who, "Title", m.Title)...))
+			t.organizerDone(locales.Msg("checkin.scan_cancelled", append(who, "Title", m.Title)...))
 		}
 		return
 	}
 	if text, ok := k.result(t, m, ci, code); ok {
-		t.say(text)
+		t.organizerDone(text)
 	}
 }

@@ -146,8 +146,7 @@ func (k create) mkBeginEdit(t *Turn, id string) {
 		return
 	}
 	if m == nil || m.Status == MeetupCancelled || !m.End.After(t.in.Now) || !t.userRole().Covers(m.Province) {
-		t.restart("", "")
-		t.say(locales.Msg("create.gone"))
+		t.organizerDone(locales.Msg("create.gone"))
 		return
 	}
 	prov, _ := t.app.Atlas.Province(m.Province)
@@ -575,8 +574,7 @@ func (k create) Tap(t *Turn, b Tap) {
 		t.say(locales.Msg("create.again"))
 		k.mkGo(t, stepMkTitle)
 	case b.Action == "cancel":
-		t.restart("", "")
-		t.say(locales.Msg("create.cancelled"))
+		t.organizerDone(locales.Msg("create.cancelled"))
 	default:
 		t.stale()
 	}

@@ -185,8 +185,7 @@ func (rp reports) picker(t *Turn, page int, edit bool) {
 		return
 	}
 	if len(ms) == 0 {
-		t.restart("", "")
-		t.say(locales.Msg("report.none"))
+		t.organizerDone(locales.Msg("report.none"))
 		return
 	}
 	page = clampPage(page, len(ms), reportPageSize)
