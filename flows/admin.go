@@ -73,8 +73,10 @@ func (a admin) Text(t *Turn, _ string) {
 		t.message()
 		return
 	}
+	n := len(t.res.Replies)
 	t.say(locales.Msg("input.use_buttons"))
 	a.Prompt(t)
+	t.joinFrom(n) // one message: the note and the question
 }
 
 func (a admin) Tap(t *Turn, b Tap) {

@@ -508,3 +508,28 @@ func TestOrganizersFlowIsSuperOnly(t *testing.T) {
 	d.send(deskSuper, "/admin")
 	expectIn(t, d.tap(deskSuper, "👥 Daftar panitia"), "21")
 }
+
+// Every reply of the organizer flows is one message with a way forward: a note before a question
+// joins it, and a finished task leads back to the menu; text typed after that goes where idle text
+// goes, not to the menu.
+func TestOrganizerRepliesAreOneMessageWithAWayOn(t *testing.T) {
+	d := newDesk(t)
+	d.send(deskSuper, "/admin")
+	d.send(deskSuper, "halo") // the menu takes buttons only
+	if got := d.last[deskSuper].Replies; len(got) != 1 || len(got[0].Buttons) == 0 {
+		t.Fatalf("text at the menu: %d replies, want one with the menu's buttons: %+v", len(got), got)
+	}
+	expectIn(t, d.render(d.last[deskSuper]), "Menu panitia")
+	d.tap(deskSuper, "✅ Check-in peserta")
+	got := d.tap(deskSuper, "Selesai")
+	if rs := d.last[deskSuper].Replies; len(rs) != 1 {
+		t.Fatalf("finishing check-in: %d replies, want 1", len(rs))
+	}
+	expectIn(t, got, "check-in selesai", "[‹ Menu panitia]")
+	expectIn(t, d.tap(deskSuper, "‹ Menu panitia"), "Menu panitia 🛠", "[✅ Check-in peserta]")
+	d.tap(deskSuper, "✅ Check-in peserta")
+	d.tap(deskSuper, "Selesai")
+	if got := d.send(deskSuper, "halo"); strings.Contains(got, "Menu panitia 🛠") {
+		t.Errorf("text after a finished task reopened the menu:\n%s", got)
+	}
+}

@@ -97,8 +97,10 @@ func (k checkin) Text(t *Turn, s string) {
 		k.code(t, s)
 		return
 	}
+	n := len(t.res.Replies)
 	t.say(locales.Msg("input.use_buttons"))
 	k.Prompt(t)
+	t.joinFrom(n) // one message: the note and the question
 }
 
 func (k checkin) Tap(t *Turn, b Tap) {

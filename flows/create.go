@@ -134,8 +134,10 @@ func (k create) mkEditable(t *Turn) []Meetup {
 func (k create) mkBeginNew(t *Turn) {
 	t.restart(k.Name(), stepMkTitle)
 	state[createState](t).Mode = "new"
+	n := len(t.res.Replies)
 	t.say(locales.Msg("create.new_intro"))
 	k.Prompt(t)
+	t.joinFrom(n) // one message: the note and the question
 }
 
 // mkBeginEdit starts walking the questions with a meetup's current answers as defaults.
@@ -164,8 +166,10 @@ func (k create) mkBeginEdit(t *Turn, id string) {
 		End: end.Format("15:04"), Cap: m.Capacity, Desc: m.Description,
 	}
 	state[createState](t).Workshops = ws
+	n := len(t.res.Replies)
 	t.say(locales.Msg("create.edit_intro", "Title", m.Title))
 	k.Prompt(t)
+	t.joinFrom(n) // one message: the note and the question
 }
 
 // mkGo moves to a step and asks its question; buttons of the previous question become stale.
@@ -402,11 +406,15 @@ func (k create) Text(t *Turn, s string) {
 		st.WsTitle = ""
 		st.WsTrainer = ""
 		st.WsStart = ""
+		n := len(t.res.Replies)
 		t.say(locales.Msg("create.ws_added", "Title", w.Title))
 		k.mkGo(t, stepMkWorkshops)
+		t.joinFrom(n) // one message: the note and the question
 	default: // the menu, the agenda and the preview are answered with buttons
+		n := len(t.res.Replies)
 		t.say(locales.Msg("input.use_buttons"))
 		k.Prompt(t)
+		t.joinFrom(n) // one message: the note and the question
 	}
 }
 
@@ -556,8 +564,10 @@ func (k create) Tap(t *Turn, b Tap) {
 		k.mkGo(t, stepMkDate)
 	case c.Step == stepMkWorkshops && b.Action == "add":
 		if len(st.Workshops) >= mkWorkshopsMax {
+			n := len(t.res.Replies)
 			t.say(locales.Msg("create.ws_max", "Max", mkWorkshopsMax))
 			k.Prompt(t)
+			t.joinFrom(n) // one message: the note and the question
 			return
 		}
 		k.mkGo(t, stepMkWsTitle)
@@ -571,8 +581,10 @@ func (k create) Tap(t *Turn, b Tap) {
 	case c.Step == stepMkPreview && b.Action == "draft":
 		k.mkSave(t, MeetupDraft)
 	case c.Step == stepMkPreview && b.Action == "again":
+		n := len(t.res.Replies)
 		t.say(locales.Msg("create.again"))
 		k.mkGo(t, stepMkTitle)
+		t.joinFrom(n) // one message: the note and the question
 	case b.Action == "cancel":
 		t.organizerDone(locales.Msg("create.cancelled"))
 	default:

@@ -101,8 +101,10 @@ func (o organizers) Text(t *Turn, s string) {
 		}
 		o.grantArea(t, p.Code)
 	default: // a step answered with buttons only
+		n := len(t.res.Replies)
 		t.say(locales.Msg("input.use_buttons"))
 		o.Prompt(t)
+		t.joinFrom(n) // one message: the note and the question
 	}
 }
 

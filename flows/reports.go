@@ -133,10 +133,12 @@ func (rp reports) Prompt(t *Turn) {
 		t.say(locales.Msg("help.text"))
 		return
 	}
+	n := len(t.res.Replies)
 	if t.in.Kind == KindText { // typed where only buttons make sense
 		t.say(locales.Msg("input.use_buttons"))
 	}
 	rp.picker(t, state[reportsState](t).Page, false)
+	t.joinFrom(n) // one message: the note and the picker
 }
 
 // Text: the picker is answered with buttons only.
@@ -238,8 +240,10 @@ func (rp reports) on(t *Turn, action, id string) {
 		}
 	}
 	if m == nil || !t.userRole().Covers(m.Province) {
+		n := len(t.res.Replies)
 		t.say(locales.Msg("report.not_found"))
 		rp.picker(t, 0, false)
+		t.joinFrom(n) // one message: the note and the question
 		return
 	}
 	// The picker's buttons stay valid (same nonce), so another meetup is one tap away; "other
