@@ -233,7 +233,7 @@ func (k create) Prompt(t *Turn) {
 	case stepMkStart:
 		k.mkAsk(t, locales.Msg("create.ask_start", "Zone", zone.ZoneName), false)
 	case stepMkEnd:
-		k.mkAsk(t, locales.Msg("create.ask_end", "Start", mkDots(st.Start), "Zone", zone.ZoneName), false)
+		k.mkAsk(t, locales.Msg("create.ask_end", "Start", mkClock(t, st.Start), "Zone", zone.ZoneName), false)
 	case stepMkCapacity:
 		k.mkAsk(t, locales.Msg("create.ask_capacity"), false)
 	case stepMkDesc:
@@ -245,9 +245,9 @@ func (k create) Prompt(t *Turn) {
 	case stepMkWsTrainer:
 		t.say(locales.Msg("create.ask_ws_trainer"), []Button{t.button(locales.Msg("btn.create_skip"), "skip")})
 	case stepMkWsStart:
-		t.say(locales.Msg("create.ask_ws_start", "From", mkDots(st.Start), "To", mkDots(st.End), "Zone", zone.ZoneName))
+		t.say(locales.Msg("create.ask_ws_start", "From", mkClock(t, st.Start), "To", mkClock(t, st.End), "Zone", zone.ZoneName))
 	case stepMkWsEnd:
-		t.say(locales.Msg("create.ask_ws_end", "Start", mkDots(st.WsStart), "To", mkDots(st.End), "Zone", zone.ZoneName))
+		t.say(locales.Msg("create.ask_ws_end", "Start", mkClock(t, st.WsStart), "To", mkClock(t, st.End), "Zone", zone.ZoneName))
 	case stepMkPreview:
 		k.mkPreview(t)
 	default: // a state from an older version of the bot
@@ -329,7 +329,7 @@ func (k create) Text(t *Turn, s string) {
 	case stepMkStart:
 		hm, ok := mkParseClock(s, zone.ZoneName)
 		if !ok {
-			k.mkAsk(t, locales.Msg("create.time_invalid", "Example", "09.00"), false)
+			k.mkAsk(t, locales.Msg("create.time_invalid", "Example", mkClock(t, "09:00")), false)
 			return
 		}
 		if !k.mkStartOK(t, st.Date, hm) {
@@ -340,11 +340,11 @@ func (k create) Text(t *Turn, s string) {
 	case stepMkEnd:
 		hm, ok := mkParseClock(s, zone.ZoneName)
 		if !ok {
-			k.mkAsk(t, locales.Msg("create.time_invalid", "Example", "15.00"), false)
+			k.mkAsk(t, locales.Msg("create.time_invalid", "Example", mkClock(t, "15:00")), false)
 			return
 		}
 		if hm <= st.Start {
-			k.mkAsk(t, locales.Msg("create.end_before_start", "Start", mkDots(st.Start), "Zone", zone.ZoneName), false)
+			k.mkAsk(t, locales.Msg("create.end_before_start", "Start", mkClock(t, st.Start), "Zone", zone.ZoneName), false)
 			return
 		}
 		k.mkSet(t, hm)
@@ -390,7 +390,7 @@ func (k create) Text(t *Turn, s string) {
 	case stepMkWsStart:
 		hm, ok := mkParseClock(s, zone.ZoneName)
 		if !ok || hm < st.Start || hm >= st.End {
-			t.say(locales.Msg("create.ws_start_invalid", "From", mkDots(st.Start), "To", mkDots(st.End), "Zone", zone.ZoneName))
+			t.say(locales.Msg("create.ws_start_invalid", "From", mkClock(t, st.Start), "To", mkClock(t, st.End), "Zone", zone.ZoneName))
 			return
 		}
 		st.WsStart = hm
@@ -398,7 +398,7 @@ func (k create) Text(t *Turn, s string) {
 	case stepMkWsEnd:
 		hm, ok := mkParseClock(s, zone.ZoneName)
 		if !ok || hm <= st.WsStart || hm > st.End {
-			t.say(locales.Msg("create.ws_end_invalid", "Start", mkDots(st.WsStart), "To", mkDots(st.End), "Zone", zone.ZoneName))
+			t.say(locales.Msg("create.ws_end_invalid", "Start", mkClock(t, st.WsStart), "To", mkClock(t, st.End), "Zone", zone.ZoneName))
 			return
 		}
 		w := mkWorkshop{Title: st.WsTitle, Trainer: st.WsTrainer, Start: st.WsStart, End: hm}
@@ -446,7 +446,7 @@ func (k create) mkKeep(t *Turn) {
 		}
 	case stepMkEnd:
 		if st.End <= st.Start {
-			k.mkAsk(t, locales.Msg("create.end_before_start", "Start", mkDots(st.Start), "Zone", zone.ZoneName), false)
+			k.mkAsk(t, locales.Msg("create.end_before_start", "Start", mkClock(t, st.Start), "Zone", zone.ZoneName), false)
 			return
 		}
 	case stepMkCapacity:
