@@ -13,10 +13,9 @@ import (
 // narrowed role change nothing.
 
 // notSuper answers an organizer who reached for a super-admin's action (a forged button, or a role
-// changed meanwhile) and ends the conversation.
+// changed meanwhile), ends the conversation and offers the organizer menu.
 func (t *Turn) notSuper() {
-	t.restart("", "")
-	t.say(locales.Msg("admin.super_only"))
+	t.organizerDone(locales.Msg("admin.super_only"))
 }
 
 // provinceName is a province's name, or "" for every province (the messages say "semua provinsi").
