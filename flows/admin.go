@@ -39,6 +39,16 @@ func (admin) menu(t *Turn) {
 	if r.Super && t.app.Grants != nil {
 		kb = append(kb, []Button{t.button(locales.Msg("btn.admin_grant"), "grant"), t.button(locales.Msg("btn.admin_list"), "list")})
 	}
+	var work []Button // a panitia's everyday tasks, so none needs a typed command
+	if enabled(t.app, create{}) {
+		work = append(work, t.button(locales.Msg("btn.admin_create"), "create"))
+	}
+	if enabled(t.app, reports{}) {
+		work = append(work, t.button(locales.Msg("btn.admin_report"), "report"))
+	}
+	if len(work) > 0 {
+		kb = append(kb, work)
+	}
 	if t.deskEnabled() {
 		kb = append(kb, []Button{t.button(locales.Msg("btn.admin_checkin"), "checkin"), t.button(locales.Msg("btn.admin_cancel_meetup"), "cancel")})
 	}
@@ -98,6 +108,14 @@ func (a admin) Tap(t *Turn, b Tap) {
 		t.enter(organizers{}, roList)
 	case b.Action == "menu":
 		a.Start(t, Entry{}, "")
+	case step == adMenu && b.Action == "create" && enabled(t.app, create{}):
+		if t.permit(create{}, KindCommand) {
+			create{}.Start(t, Entry{Command: "buatacara"}, "")
+		}
+	case step == adMenu && b.Action == "report" && enabled(t.app, reports{}):
+		if t.permit(reports{}, KindCommand) {
+			reports{}.Start(t, Entry{Command: "laporan"}, "")
+		}
 	case step == adMenu && b.Action == "checkin" && t.deskEnabled():
 		t.enter(checkin{}, ckCode)
 	case step == adMenu && b.Action == "cancel" && t.deskEnabled():

@@ -514,6 +514,7 @@ func TestOrganizersFlowIsSuperOnly(t *testing.T) {
 // goes, not to the menu.
 func TestOrganizerRepliesAreOneMessageWithAWayOn(t *testing.T) {
 	d := newDesk(t)
+	d.app.Writer, d.app.Reports = d.st, d.st // every part a panitia uses
 	d.send(deskSuper, "/admin")
 	d.send(deskSuper, "halo") // the menu takes buttons only
 	if got := d.last[deskSuper].Replies; len(got) != 1 || len(got[0].Buttons) == 0 {
@@ -532,4 +533,10 @@ func TestOrganizerRepliesAreOneMessageWithAWayOn(t *testing.T) {
 	if got := d.send(deskSuper, "halo"); strings.Contains(got, "Menu panitia 🛠") {
 		t.Errorf("text after a finished task reopened the menu:\n%s", got)
 	}
+	// The menu leads to every task of a panitia, none needs a typed command.
+	menu := d.send(deskSuper, "/admin")
+	expectIn(t, menu, "[🗓 Buat/ubah acara][📊 Laporan acara]")
+	expectIn(t, d.tap(deskSuper, "📊 Laporan acara"), "Laporan acara mana")
+	d.send(deskSuper, "/admin")
+	expectIn(t, d.tap(deskSuper, "🗓 Buat/ubah acara"), "acara baru")
 }

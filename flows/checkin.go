@@ -231,7 +231,7 @@ func checkinTime(t *Turn, at time.Time, prov area.Province) string {
 // verified meetup, alumnus and code.
 func (k checkin) scan(t *Turn, token string) {
 	if !t.deskEnabled() || t.app.Tickets == nil {
-		t.say(locales.Msg("checkin.scan_invalid"))
+		t.organizerDone(locales.Msg("checkin.scan_invalid"))
 		return
 	}
 	ms := t.deskMeetups()
@@ -244,7 +244,7 @@ func (k checkin) scan(t *Turn, token string) {
 	}
 	mt, al, code, ok := t.app.Tickets.Check(token, ids)
 	if !ok || al == 0 {
-		t.say(locales.Msg("checkin.scan_invalid"))
+		t.organizerDone(locales.Msg("checkin.scan_invalid"))
 		return
 	}
 	t.restart(k.Name(), ckScan)

@@ -251,8 +251,7 @@ func (k create) Prompt(t *Turn) {
 	case stepMkPreview:
 		k.mkPreview(t)
 	default: // a state from an older version of the bot
-		t.restart("", "")
-		t.say(locales.Msg("create.start_over"))
+		t.organizerDone(locales.Msg("create.start_over"))
 	}
 }
 

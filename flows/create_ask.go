@@ -131,8 +131,7 @@ func (k create) mkPreview(t *Turn) {
 	st := state[createState](t)
 	m, ok := k.mkMeetup(t)
 	if !ok {
-		t.restart("", "")
-		t.say(locales.Msg("create.start_over"))
+		t.organizerDone(locales.Msg("create.start_over"))
 		return
 	}
 	if st.Mode != "edit" && (st.ID == "" || st.IDTitle != m.Title) {

@@ -28,13 +28,11 @@ func (k create) mkSave(t *Turn, status MeetupStatus) {
 	r := t.userRole()
 	m, ok := k.mkMeetup(t)
 	if !ok {
-		t.restart("", "")
-		t.say(locales.Msg("create.start_over"))
+		t.organizerDone(locales.Msg("create.start_over"))
 		return
 	}
 	if !r.Covers(m.Province) {
-		t.restart("", "")
-		t.say(locales.Msg("create.province_not_yours", "Province", k.mkProvinceLabel(t, r.Province)))
+		t.organizerDone(locales.Msg("create.province_not_yours", "Province", k.mkProvinceLabel(t, r.Province)))
 		return
 	}
 	m.ID, m.Status = st.ID, status
