@@ -527,7 +527,7 @@ func meetupWhen(a *App, m *Meetup, lang locales.Lang) string {
 	if !end.After(start) {
 		return locales.FormatDateTime(start, lang, prov.ZoneName)
 	}
-	if y, mo, d := start.Date(); func() bool { y2, mo2, d2 := end.Date(); return y == y2 && mo == mo2 && d == d2 }() {
+	if sy, sm, sd := start.Date(); end.Year() == sy && end.Month() == sm && end.Day() == sd {
 		s := locales.FormatDateTime(start, lang, "")
 		e := locales.FormatDateTime(end, lang, "")
 		return s + "–" + e[len(e)-5:] + zoneSuffix(prov.ZoneName)
@@ -542,23 +542,26 @@ func zoneSuffix(z string) string {
 	return " " + z
 }
 
-// deadline is when an offer runs out, relative when near: "hari ini pukul 21.00 WITA", "besok pukul
-// 09.00 WITA"; else the full date.
+// deadline is when an offer runs out, relative when near: "pukul 21.00 WITA hari ini", "besok pukul
+// 09.00 WITA" ("21.00 WITA today", "09.00 WITA tomorrow"); else the full date.
 func deadline(a *App, m *Meetup, until, now time.Time, lang locales.Lang) string {
 	prov, _ := a.Atlas.Province(m.Province)
 	u, n := until.In(prov.Zone), now.In(prov.Zone)
 	full := locales.FormatDateTime(u, lang, "")
 	at := full[len(full)-5:] + zoneSuffix(prov.ZoneName)
-	uy, um, ud := u.Date()
-	day := func(t time.Time) bool { y, mo, d := t.Date(); return y == uy && mo == um && d == ud }
+	sameDay := func(a, b time.Time) bool {
+		ay, am, ad := a.Date()
+		by, bm, bd := b.Date()
+		return ay == by && am == bm && ad == bd
+	}
 	switch {
-	case day(n) && lang == locales.EN:
-		return "today at " + at
-	case day(n):
-		return "hari ini pukul " + at
-	case day(n.AddDate(0, 0, 1)) && lang == locales.EN:
-		return "tomorrow at " + at
-	case day(n.AddDate(0, 0, 1)):
+	case sameDay(u, n) && lang == locales.EN:
+		return at + " today"
+	case sameDay(u, n):
+		return "pukul " + at + " hari ini"
+	case sameDay(u, n.AddDate(0, 0, 1)) && lang == locales.EN:
+		return at + " tomorrow"
+	case sameDay(u, n.AddDate(0, 0, 1)):
 		return "besok pukul " + at
 	}
 	return locales.FormatDateTime(u, lang, prov.ZoneName)
