@@ -334,39 +334,55 @@ func calendarDetails(m *Meetup, prov area.Province) string {
 func hasPin(m *Meetup) bool { return m.Venue.Lat != 0 || m.Venue.Lon != 0 }
 
 // The page budget: a meetup's page stays under 1,000 characters whatever the organizer typed (title
-// at most 80, venue 100, address 200, description 1,000, ten workshops of up to 200 each).
+// at most 80, venue 100, address 200, description 1,000, ten workshops of up to 200 each). The fixed
+// parts come first; the description (cut with "…") and a few workshops (then "+N lainnya") share the
+// rest.
 const (
+	pageBudget       = 950 // characters of the page's text, leaving room for the longest status line
+	pageFixed        = 190 // the date line, the status line, emoji and blank lines, at most
 	pageDescMax      = 280 // a longer description is cut with "…"
-	pageAddressMax   = 120
+	pageAddressMax   = 100
 	pageWorkshopsMax = 3 // then "+N lainnya"
 	pageWorkshopMax  = 110
+	pageWorkshopLine = 30 // a workshop line's times, zone and separators
 )
 
 // pageLines is the part of a meetup's page that is the same for every viewer: title, when, where,
 // description and agenda. /buatacara's preview shows it too, so organizers see what alumni will see.
 func pageLines(t *Turn, m *Meetup) []locales.Text {
 	prov, _ := t.app.Atlas.Province(m.Province)
+	where := cut(place(m, t.app.Atlas), mkVenueMax+2+pageAddressMax)
 	lines := []locales.Text{
 		locales.Raw(m.Title),
 		locales.Msg("event.when", "When", meetupWhen(t.app, m, t.res.Lang)),
-		locales.Msg("event.where", "Place", cut(place(m, t.app.Atlas), mkVenueMax+2+pageAddressMax)),
+		locales.Msg("event.where", "Place", where),
 	}
+	left := pageBudget - pageFixed - utf8.RuneCountInString(m.Title) - utf8.RuneCountInString(where)
 	if m.Description != "" {
-		lines = append(lines, locales.Text{}, locales.Raw(cut(m.Description, pageDescMax)))
+		keep := left - 20 // the agenda's heading and its "+N"
+		if len(m.Workshops) > 0 {
+			keep -= pageWorkshopMax + pageWorkshopLine // room for one workshop at least
+		}
+		d := cut(m.Description, max(60, min(pageDescMax, keep)))
+		left -= utf8.RuneCountInString(d) + 2
+		lines = append(lines, locales.Text{}, locales.Raw(d))
 	}
 	if len(m.Workshops) > 0 {
 		lines = append(lines, locales.Text{}, locales.Msg("event.agenda"))
+		left -= 20
 		for i, w := range m.Workshops {
-			if i == pageWorkshopsMax && len(m.Workshops) > pageWorkshopsMax {
-				n := len(m.Workshops) - i
-				lines = append(lines, locales.Msg("event.workshops_more", "Count", n, "N", number(n, t.res.Lang)))
-				break
-			}
 			title, trainer := w.Title, w.Trainer
 			if utf8.RuneCountInString(title)+utf8.RuneCountInString(trainer) > pageWorkshopMax {
 				title = cut(title, 60)
 				trainer = cut(trainer, pageWorkshopMax-utf8.RuneCountInString(title))
 			}
+			cost := utf8.RuneCountInString(title) + utf8.RuneCountInString(trainer) + pageWorkshopLine
+			if i == pageWorkshopsMax || cost > left {
+				n := len(m.Workshops) - i
+				lines = append(lines, locales.Msg("event.workshops_more", "Count", n, "N", number(n, t.res.Lang)))
+				break
+			}
+			left -= cost
 			lines = append(lines, locales.Msg("event.workshop", "From", clock(w.Start, prov), "To", clock(w.End, prov),
 				"Zone", prov.ZoneName, "Title", title, "Trainer", trainer))
 		}
