@@ -107,10 +107,23 @@ func (m meetups) Prompt(t *Turn) {
 	}
 }
 
-// Text: the meetups are answered with buttons only.
+// Text: the meetups are answered with buttons only; the current view is shown again under a line
+// saying so, in one message.
 func (meetups) Text(t *Turn, _ string) {
-	t.say(locales.Msg("input.use_buttons"))
+	useButtons(t)
+}
+
+// useButtons answers typed text where only buttons work: the current prompt again, under a line
+// saying to use the buttons (one message, not two).
+func useButtons(t *Turn) {
+	n := len(t.res.Replies)
 	t.prompt()
+	if len(t.res.Replies) == n+1 && t.res.Replies[n].File == nil && t.res.Replies[n].Venue == nil && !t.res.Replies[n].Edit {
+		r := &t.res.Replies[n]
+		r.Text = locales.Lines(locales.Msg("input.use_buttons"), locales.Text{}, r.Text)
+		return
+	}
+	t.res.Replies = append(t.res.Replies[:n:n], append([]Reply{{Text: locales.Msg("input.use_buttons")}}, t.res.Replies[n:]...)...)
 }
 
 func (m meetups) Tap(t *Turn, b Tap) {
@@ -200,8 +213,8 @@ func (meetups) listReply(t *Turn, ms []Meetup, page int) Reply {
 	end := min(len(ms), (page+1)*listPageSize)
 	for _, m := range ms[page*listPageSize : end] {
 		prov, _ := t.app.Atlas.Province(m.Province)
-		lines = append(lines, locales.Msg("event.list_item",
-			"Title", m.Title, "When", locales.FormatDate(m.Start.In(prov.Zone), t.res.Lang), "Venue", m.Venue.Name))
+		lines = append(lines, locales.Msg("event.list_item", // cut so five fit in a message
+			"Title", m.Title, "When", locales.FormatDate(m.Start.In(prov.Zone), t.res.Lang), "Venue", cut(m.Venue.Name, 40)))
 		kb = append(kb, []Button{t.button(locales.Raw(m.Title), "open", m.ID)})
 	}
 	if nav := t.navRow(page, len(ms), listPageSize); len(nav) > 0 {

@@ -11,6 +11,9 @@ import (
 // up (also reached from a meetup's page).
 type tickets struct{}
 
+// ticketsShown is how many places /tiket lists in its one message.
+const ticketsShown = 4
+
 // Steps of the tickets flow.
 const (
 	tkMine   = "mine"   // the alumnus's meetups, a button each
@@ -49,8 +52,7 @@ func (k tickets) Prompt(t *Turn) {
 
 // Text: answered with buttons only.
 func (tickets) Text(t *Turn, _ string) {
-	t.say(locales.Msg("input.use_buttons"))
-	t.prompt()
+	useButtons(t)
 }
 
 func (k tickets) Tap(t *Turn, b Tap) {
@@ -185,6 +187,10 @@ func (k tickets) mine(t *Turn, forCancel bool) {
 		lines[0] = locales.Msg("event.cancel_pick")
 	}
 	var kb [][]Button
+	more := 0
+	if len(mine) > ticketsShown { // the soonest first; the message stays short
+		more, mine = len(mine)-ticketsShown, mine[:ticketsShown]
+	}
 	for _, h := range mine {
 		when := meetupWhen(t.app, &h.m, t.res.Lang)
 		label := locales.Raw(h.m.Title)
@@ -207,6 +213,9 @@ func (k tickets) mine(t *Turn, forCancel bool) {
 		default:
 			kb = append(kb, []Button{t.button(label, "open", h.m.ID)})
 		}
+	}
+	if more > 0 {
+		lines = append(lines, locales.Msg("event.workshops_more", "Count", more, "N", number(more, t.res.Lang)))
 	}
 	kb = append(kb, []Button{globalButton(locales.Msg("btn.other_meetups"), "list", "")})
 	t.say(locales.Lines(lines...), kb...)
