@@ -89,8 +89,14 @@ func (b *Bot) handle(ctx context.Context, j job) {
 		j.h.held = true
 		return
 	}
-	if ib.callbackID != "" && out.Skipped != "flood" {
-		b.answerCallback(ctx, ib.callbackID, b.cfg.Catalog.Render(out.Lang, out.Notice))
+	if ib.callbackID != "" {
+		// A tap dropped by the flood limit is answered too, or its button keeps spinning: with a toast
+		// saying why nothing happened, except on the tap that gets the warning as a message.
+		notice := out.Notice
+		if out.Skipped == "flood" && len(out.Replies) == 0 {
+			notice = locales.Common.SlowDownShort
+		}
+		b.answerCallback(ctx, ib.callbackID, b.cfg.Catalog.Render(out.Lang, notice))
 	}
 	if err := b.deliver(ctx, ib, out.Result); err != nil {
 		b.metrics.fail("send")

@@ -181,7 +181,7 @@ func TestCreateMeetupStepByStep(t *testing.T) {
 		t.Fatal("saved before publishing")
 	}
 	done := w.do(org, "[🚀 Terbitkan]")
-	expectIn(t, done, "Temu Alumni Gorontalo Utara sudah terbit 🎉 Minggu, 19 September 2027 pukul 09.00 WITA",
+	expectIn(t, done, "Temu Alumni Gorontalo Utara sudah terbit 🎉 Minggu, 19 September 2027 pukul 09.00–15.00 WITA",
 		"https://t.me/alumnibot_test_bot?start=ev_temu-alumni-gorontalo-utara-")
 
 	got := w.saved("Temu Alumni Gorontalo Utara")
@@ -429,7 +429,7 @@ func TestCreateEditMeetupWithRSVPs(t *testing.T) {
 	expectIn(t, w.do(org, "04-02-2027"), "Sekarang: 09.00 WITA")
 	expectIn(t, w.do(org, "[Tetap]"), "Sekarang: 15.00 WITA")
 	expectIn(t, w.do(org, "12.00"), "Sekarang: 100")
-	expectIn(t, w.do(org, "1"), "Sudah ada 2 alumni yang memegang kursi, jadi jumlah kursinya paling sedikit 2.")
+	expectIn(t, w.do(org, "1"), "Sudah ada 2 alumni yang dapat kursi, jadi jumlah kursinya paling sedikit 2.")
 	w.do(org, "50", "[Tetap]")
 	// 10.30–12.00 still fits the shorter day.
 	expectIn(t, w.render(org.last), "• 10.30–12.00 WITA Strategi Digital Marketing")

@@ -284,7 +284,7 @@ func (meetups) detailReply(t *Turn, m *Meetup) (Reply, bool) {
 			kb = append(kb, []Button{t.button(locales.Msg("btn.cancel_rsvp"), "cancel")})
 		}
 	case SeatWaitlisted:
-		lines = append(lines, locales.Msg("event.you_waitlisted", "Position", number(seat.Position, lang)))
+		lines = append(lines, locales.Msg("event.you_waitlisted", "Position", seat.Position))
 		kb = append(kb, []Button{t.button(locales.Msg("btn.leave_waitlist"), "cancel")})
 	case SeatOffered:
 		lines = append(lines, locales.Msg("event.you_offered", "Until", deadline(t.app, m, seat.OfferExpires, t.in.Now, lang)))
@@ -293,13 +293,13 @@ func (meetups) detailReply(t *Turn, m *Meetup) (Reply, bool) {
 		switch {
 		case !open:
 		case full && av.Waitlisted > 0:
-			lines = append(lines, locales.Msg("event.full_waiting", "Count", av.Waitlisted, "Waiting", number(av.Waitlisted, lang)))
+			lines = append(lines, locales.Msg("event.full_waiting", "Count", av.Waitlisted))
 			kb = append(kb, []Button{t.button(locales.Msg("btn.join_waitlist"), "rsvp")})
 		case full:
 			lines = append(lines, locales.Msg("event.full"))
 			kb = append(kb, []Button{t.button(locales.Msg("btn.join_waitlist"), "rsvp")})
 		default:
-			lines = append(lines, locales.Msg("event.seats_left", "Left", number(av.Left(), lang), "Capacity", number(av.Capacity, lang)))
+			lines = append(lines, locales.Msg("event.seats_left", "Left", av.Left(), "Capacity", av.Capacity))
 			kb = append(kb, []Button{t.button(locales.Msg("btn.rsvp"), "rsvp")})
 		}
 	}
@@ -338,7 +338,7 @@ func calendarDetails(m *Meetup, prov area.Province) string {
 		if b.Len() > 0 {
 			b.WriteString("\n")
 		}
-		b.WriteString(clock(w.Start, prov) + "–" + clock(w.End, prov) + " " + prov.ZoneName + " " + w.Title)
+		b.WriteString(clock(w.Start, prov, locales.ID) + "–" + clock(w.End, prov, locales.ID) + " " + prov.ZoneName + " " + w.Title)
 	}
 	return b.String()
 }
@@ -392,11 +392,11 @@ func pageLines(t *Turn, m *Meetup) []locales.Text {
 			cost := utf8.RuneCountInString(title) + utf8.RuneCountInString(trainer) + pageWorkshopLine
 			if i == pageWorkshopsMax || cost > left {
 				n := len(m.Workshops) - i
-				lines = append(lines, locales.Msg("event.workshops_more", "Count", n, "N", number(n, t.res.Lang)))
+				lines = append(lines, locales.Msg("event.workshops_more", "Count", n))
 				break
 			}
 			left -= cost
-			lines = append(lines, locales.Msg("event.workshop", "From", clock(w.Start, prov), "To", clock(w.End, prov),
+			lines = append(lines, locales.Msg("event.workshop", "From", clock(w.Start, prov, t.res.Lang), "To", clock(w.End, prov, t.res.Lang),
 				"Zone", prov.ZoneName, "Title", title, "Trainer", trainer))
 		}
 	}
@@ -427,7 +427,9 @@ func place(m *Meetup, atlas *area.Atlas) string {
 	return strings.Join(parts, ", ")
 }
 
-func clock(t time.Time, p area.Province) string { return t.In(p.Zone).Format("15.04") }
+func clock(t time.Time, p area.Province, lang locales.Lang) string {
+	return locales.FormatTime(t.In(p.Zone), lang)
+}
 
 func (mf meetups) rsvp(t *Turn, id string) {
 	m := loadMeetup(t, id)
@@ -491,7 +493,7 @@ func (mf meetups) seatAnswer(t *Turn, m *Meetup, seat Seat, onPage bool) {
 		if onPage { // the page just updated says the position
 			t.say(locales.Msg("event.waitlisted", "Title", m.Title), forward("")...)
 		} else {
-			t.say(locales.Msg("event.still_waitlisted", "Title", m.Title, "Position", number(seat.Position, t.res.Lang)), forward(m.ID)...)
+			t.say(locales.Msg("event.still_waitlisted", "Title", m.Title, "Position", seat.Position), forward(m.ID)...)
 		}
 	case SeatOffered:
 		t.say(locales.Msg("event.you_offered", "Until", deadline(t.app, m, seat.OfferExpires, t.in.Now, t.res.Lang)),
@@ -545,75 +547,15 @@ func pinReply(a *App, m *Meetup) Reply {
 	}
 }
 
-// The words of time and numbers below belong in locales (the lead switches these call sites to its
-// formatting once it lands); they are kept here, in one place, until then.
-
 // meetupWhen is the meetup's date and time range in the venue's zone: "Kamis, 18 Maret 2027 pukul
-// 09.00–15.00 WIB"; a meetup ending on another day shows the end's date too.
+// 09.00–15.00 WIB".
 func meetupWhen(a *App, m *Meetup, lang locales.Lang) string {
 	prov, _ := a.Atlas.Province(m.Province)
-	start, end := m.Start.In(prov.Zone), m.End.In(prov.Zone)
-	if !end.After(start) {
-		return locales.FormatDateTime(start, lang, prov.ZoneName)
-	}
-	if sy, sm, sd := start.Date(); end.Year() == sy && end.Month() == sm && end.Day() == sd {
-		s := locales.FormatDateTime(start, lang, "")
-		e := locales.FormatDateTime(end, lang, "")
-		return s + "–" + e[len(e)-5:] + zoneSuffix(prov.ZoneName)
-	}
-	return locales.FormatDateTime(start, lang, "") + " – " + locales.FormatDateTime(end, lang, prov.ZoneName)
+	return locales.FormatDateTimeRange(m.Start.In(prov.Zone), m.End.In(prov.Zone), lang, prov.ZoneName)
 }
 
-func zoneSuffix(z string) string {
-	if z == "" {
-		return ""
-	}
-	return " " + z
-}
-
-// deadline is when an offer runs out, relative when near: "pukul 21.00 WITA hari ini", "besok pukul
-// 09.00 WITA" ("21.00 WITA today", "09.00 WITA tomorrow"); else the full date.
+// deadline is when an offer runs out, relative when near: "besok pukul 21.00 WITA".
 func deadline(a *App, m *Meetup, until, now time.Time, lang locales.Lang) string {
 	prov, _ := a.Atlas.Province(m.Province)
-	u, n := until.In(prov.Zone), now.In(prov.Zone)
-	full := locales.FormatDateTime(u, lang, "")
-	at := full[len(full)-5:] + zoneSuffix(prov.ZoneName)
-	sameDay := func(a, b time.Time) bool {
-		ay, am, ad := a.Date()
-		by, bm, bd := b.Date()
-		return ay == by && am == bm && ad == bd
-	}
-	switch {
-	case sameDay(u, n) && lang == locales.EN:
-		return at + " today"
-	case sameDay(u, n):
-		return "pukul " + at + " hari ini"
-	case sameDay(u, n.AddDate(0, 0, 1)) && lang == locales.EN:
-		return at + " tomorrow"
-	case sameDay(u, n.AddDate(0, 0, 1)):
-		return "besok pukul " + at
-	}
-	return locales.FormatDateTime(u, lang, prov.ZoneName)
-}
-
-// number writes n with thousands separators: "1.250" in Indonesian, "1,250" in English.
-func number(n int, lang locales.Lang) string {
-	s := strconv.Itoa(n)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	sep := "."
-	if lang == locales.EN {
-		sep = ","
-	}
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteString(sep)
-		}
-		b.WriteRune(c)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
+	return locales.FormatDeadline(until.In(prov.Zone), now, lang, prov.ZoneName)
 }

@@ -201,7 +201,7 @@ func (k tickets) mine(t *Turn, forCancel bool) {
 			label = locales.Msg("btn.ticket_of", "Title", h.m.Title)
 			action = "qr"
 		case SeatWaitlisted:
-			lines = append(lines, locales.Msg("event.ticket_waitlisted", "Title", h.m.Title, "When", when, "Position", number(h.seat.Position, t.res.Lang)))
+			lines = append(lines, locales.Msg("event.ticket_waitlisted", "Title", h.m.Title, "When", when, "Position", h.seat.Position))
 		case SeatOffered:
 			lines = append(lines, locales.Msg("event.ticket_offered", "Title", h.m.Title, "When", when))
 		}
@@ -215,7 +215,7 @@ func (k tickets) mine(t *Turn, forCancel bool) {
 		}
 	}
 	if more > 0 {
-		lines = append(lines, locales.Msg("event.workshops_more", "Count", more, "N", number(more, t.res.Lang)))
+		lines = append(lines, locales.Msg("event.workshops_more", "Count", more))
 	}
 	kb = append(kb, []Button{globalButton(locales.Msg("btn.other_meetups"), "list", "")})
 	t.say(locales.Lines(lines...), kb...)
