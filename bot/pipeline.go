@@ -156,6 +156,16 @@ func (b *Bot) reply(ctx context.Context, ib inbound, lang locales.Lang, r flows.
 		}
 		return b.sendFile(ctx, ib.chat, f, text, markup)
 	}
+	if v := r.Venue; v != nil {
+		return b.send.do(ctx, "sendVenue", func(ctx context.Context) error {
+			p := &tg.SendVenueParams{ChatID: ib.chat, Latitude: v.Lat, Longitude: v.Lon, Title: v.Title, Address: v.Address}
+			if markup != nil {
+				p.ReplyMarkup = markup
+			}
+			_, err := b.api.SendVenue(ctx, p)
+			return err
+		})
+	}
 	if r.Edit && ib.in.MessageID != 0 {
 		err := b.send.do(ctx, "editMessageText", func(ctx context.Context) error {
 			_, err := b.api.EditMessageText(ctx, &tg.EditMessageTextParams{
