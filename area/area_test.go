@@ -1,6 +1,7 @@
 package area
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -80,5 +81,46 @@ func TestFind(t *testing.T) {
 	}
 	if _, ok := a.FindRegency("15", "Kota Gorontalo"); ok {
 		t.Errorf("a regency of another province matched")
+	}
+}
+
+func TestMatchRegency(t *testing.T) {
+	a, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		province, typed string
+		want            []string
+	}{
+		{"75", "gorontalo", []string{"75.01", "75.71"}},
+		{"75", "  GORONTALO ", []string{"75.01", "75.71"}},
+		{"75", "kab gorontalo", []string{"75.01"}},
+		{"75", "Kab. Gorontalo", []string{"75.01"}},
+		{"75", "kab.gorontalo", []string{"75.01"}},
+		{"75", "Kabupaten  Gorontalo", []string{"75.01"}},
+		{"75", "kota gorontalo", []string{"75.71"}},
+		{"75", "Kota   Gorontalo", []string{"75.71"}},
+		{"75", "bone", []string{"75.03"}},
+		{"15", "muaro jambi", []string{"15.05"}},
+		{"15", "Kab. Muaro-Jambi", []string{"15.05"}},
+		{"15", "tanjung", []string{"15.06", "15.07"}},
+		{"15", "Tanjung Jabung Timur", []string{"15.07"}},
+		{"15", "kota jambi", []string{"15.71"}},
+		{"15", "kab jambi", []string{"15.05"}}, // Jambi is only a Kota; Muaro Jambi is a candidate
+		{"15", "kota gorontalo", nil},
+		{"15", "", nil},
+		{"15", "xy", nil},
+		{"72", "toli toli", []string{"72.04"}},
+		{"52", "bima", []string{"52.06", "52.72"}},
+		{"11", "aceh", nil}, // too many to offer
+	} {
+		var got []string
+		for _, g := range a.MatchRegency(tc.province, tc.typed) {
+			got = append(got, g.Code)
+		}
+		if strings.Join(got, ",") != strings.Join(tc.want, ",") {
+			t.Errorf("MatchRegency(%s, %q) = %v, want %v", tc.province, tc.typed, got, tc.want)
+		}
 	}
 }
