@@ -303,20 +303,28 @@ func numberWords(s string) (int, bool) {
 }
 
 // yesNo reads a typed answer to a yes/no question: yes is "ya", "iya", "oke", "setuju", "yes"...;
-// no is "tidak", "nggak", "gak", "enggak", "no"... ok is false when it is neither (or both).
+// no is "tidak", "nggak", "gak", "enggak", "no"..., also before a verb ("tidak setuju"). ok is false
+// when it is neither, or both ("ya tidak").
 func yesNo(s string) (yes, ok bool) {
-	var y, n bool
+	var y, verb, n bool
 	for _, w := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
 		return !unicode.IsLetter(r)
 	}) {
 		switch w {
-		case "ya", "iya", "iyaa", "iyo", "y", "yes", "yup", "yep", "ok", "oke", "okay", "okey", "okeh", "setuju",
-			"boleh", "siap", "sip", "mau", "agree", "sure":
+		case "ya", "iya", "iyaa", "iyo", "y", "yes", "yup", "yep", "ok", "oke", "okay", "okey", "okeh", "sip", "sure":
 			y = true
+		case "setuju", "boleh", "siap", "mau", "agree":
+			verb = true
 		case "tidak", "tdk", "gak", "ga", "gk", "nggak", "ngga", "nggk", "enggak", "engga", "ndak", "no", "nope",
 			"not", "jangan", "belum", "nanti":
 			n = true
 		}
 	}
-	return y && !n, y != n
+	switch {
+	case n && y:
+		return false, false
+	case n:
+		return false, true
+	}
+	return y || verb, y || verb
 }
