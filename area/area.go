@@ -182,7 +182,7 @@ func (a *Atlas) FindProvince(name string) (Province, bool) {
 // "Kab."). A name that fits more than one regency (Kota and Kabupaten Gorontalo) does not match:
 // MatchRegency gives the candidates.
 func (a *Atlas) FindRegency(province, name string) (Regency, bool) {
-	if gs := a.MatchRegency(province, name); len(gs) == 1 {
+	if gs, exact := a.MatchRegency(province, name); exact && len(gs) == 1 {
 		return gs[0], true
 	}
 	return Regency{}, false
@@ -195,20 +195,21 @@ const maxCandidates = 6
 // the one whose full name it is; else those whose name without "Kabupaten"/"Kota" it is ("gorontalo":
 // Kabupaten and Kota Gorontalo), keeping only the kind typed ("kab gorontalo", "Kab. Gorontalo",
 // "kota gorontalo"); else, for three letters or more, those whose name has a word starting with it
-// ("tanjung", at most maxCandidates). Case, extra spaces, dots and dashes do not matter. Empty: none.
-func (a *Atlas) MatchRegency(province, name string) []Regency {
+// ("tanjung", at most maxCandidates). Case, extra spaces, dots and dashes do not matter. exact is
+// false for the candidates of a partial name: they are to be offered, not taken.
+func (a *Atlas) MatchRegency(province, name string) ([]Regency, bool) {
 	n := normalize(name)
 	if n == "" {
-		return nil
+		return nil, false
 	}
 	rs := a.regencies[province]
 	for _, g := range rs {
 		if normalize(g.Name) == n {
-			return []Regency{g}
+			return []Regency{g}, true
 		}
 	}
 	kind, short := splitKind(n)
-	var exact, partial []Regency
+	var same, partial []Regency
 	for _, g := range rs {
 		gk, gs := splitKind(normalize(g.Name))
 		if kind != "" && gk != kind {
@@ -216,18 +217,18 @@ func (a *Atlas) MatchRegency(province, name string) []Regency {
 		}
 		switch {
 		case gs == short:
-			exact = append(exact, g)
+			same = append(same, g)
 		case len(short) >= 3 && wordPrefix(gs, short):
 			partial = append(partial, g)
 		}
 	}
-	if len(exact) > 0 {
-		return exact
+	if len(same) > 0 {
+		return same, true
 	}
 	if len(partial) > maxCandidates {
-		return nil
+		return nil, false
 	}
-	return partial
+	return partial, false
 }
 
 // splitKind splits a normalized regency name into its kind ("kabupaten", "kota" or "") and the rest.

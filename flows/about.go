@@ -112,10 +112,11 @@ func typedArea(t *Turn, a *areaPick, regency bool, s string, f areaAsk) (string,
 	}
 	p, _ := t.app.Atlas.Province(a.Province)
 	back := []Button{t.button(locales.Msg("btn.change_province"), "back")}
-	switch gs := t.app.Atlas.MatchRegency(a.Province, s); len(gs) {
-	case 1:
+	gs, exact := t.app.Atlas.MatchRegency(a.Province, s)
+	switch {
+	case exact && len(gs) == 1:
 		return gs[0].Code, true
-	case 0:
+	case len(gs) == 0:
 		t.add(regencyKeyboard(t, locales.Msg("onboard.regency_unknown", "Province", p.Name), a.Province, a.Page, back))
 	default:
 		bs := make([]Button, len(gs))

@@ -90,7 +90,12 @@ func (onboarding) numbered(t *Turn, q locales.Text) locales.Text {
 	if !ok {
 		return q
 	}
-	return locales.Lines(locales.Msg("onboard.progress", "N", n, "Of", obQuestions), q)
+	progress := locales.Msg("onboard.progress", "N", n, "Of", obQuestions)
+	if k := len(t.res.Replies); k > 0 && joinable(t.res.Replies[k-1]) {
+		// said under an acknowledgement in the same message: an empty line sets the question apart
+		return locales.Lines(locales.Text{}, progress, q)
+	}
+	return locales.Lines(progress, q)
 }
 
 func (o onboarding) Prompt(t *Turn) {
