@@ -107,7 +107,7 @@ func TestGoldenWrongInputID(t *testing.T) {
 	vita.Tap("Jambi").Expect("di Jambi").ExpectAnswer("tidak berlaku") // a province button: stale
 	regMsg, kotaJambi := vita.Button("Kota Jambi")
 	vita.TapData(regMsg.ID, strings.Replace(kotaJambi.Data, "15.71", "31.71", 1)).Expect("di Jambi") // another province's regency
-	vita.Send("kab jambi").Expect("Yang mana?") // Jambi is a Kota; Kabupaten Muaro Jambi is offered
+	vita.Send("kab jambi").Expect("Maksudmu Kabupaten Muaro Jambi?") // Jambi is a Kota; Kabupaten Muaro Jambi is offered
 	vita.Photo("kota jambi").Expect("gelombang berapa") // a photo whose caption is the answer
 
 	// Wave step.

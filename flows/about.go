@@ -28,7 +28,7 @@ func provinceKeyboard(t *Turn, q locales.Text, page int) Reply {
 	for _, p := range ps[from:to] {
 		bs = append(bs, t.button(locales.Raw(p.Name), "p", p.Code))
 	}
-	kb := append(areaRows(bs), t.navRow(page, len(ps), pageSize))
+	kb := append(rows(bs, 2), t.navRow(page, len(ps), pageSize))
 	return Reply{Text: q, Buttons: trimEmpty(kb)}
 }
 
@@ -123,7 +123,11 @@ func typedArea(t *Turn, a *areaPick, regency bool, s string, f areaAsk) (string,
 		for i, g := range gs {
 			bs[i] = t.button(locales.Raw(g.Name), "r", g.Code)
 		}
-		t.say(locales.Msg("onboard.regency_pick", "Province", p.Name), append(areaRows(bs), back)...)
+		q := locales.Msg("onboard.regency_pick", "Province", p.Name)
+		if len(gs) == 1 {
+			q = locales.Msg("onboard.regency_pick_one", "Regency", gs[0].Name)
+		}
+		t.say(q, append(areaRows(bs), back)...)
 	}
 	return "", false
 }
