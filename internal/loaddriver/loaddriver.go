@@ -300,7 +300,7 @@ func (a *alumnus) expectAnswer(msgID int) {
 func (a *alumnus) converse(ctx context.Context) error {
 	// /start → welcome and the name question in one message, the Telegram name as a button.
 	start := a.text("/start")
-	askName := a.expectSend(a.render(locales.Lines(locales.Msg("welcome.new"), question(1, locales.Msg("onboard.ask_name")))))
+	askName := a.expectSend(a.render(after(locales.Msg("welcome.new"), 1, locales.Msg("onboard.ask_name"))))
 	if err := a.await(ctx, 0, start); err != nil {
 		return err
 	}
@@ -311,8 +311,8 @@ func (a *alumnus) converse(ctx context.Context) error {
 		return nil
 	}
 	a.expectAnswer(askName)
-	askProv := a.expectSend(a.render(locales.Lines(locales.Msg("onboard.nice_to_meet", "Name", a.user.FirstName),
-		question(2, locales.Msg("onboard.ask_province")))))
+	askProv := a.expectSend(a.render(after(locales.Msg("onboard.nice_to_meet", "Name", a.user.FirstName),
+		2, locales.Msg("onboard.ask_province"))))
 	if err := a.await(ctx, 1, tapped); err != nil {
 		return err
 	}
@@ -356,16 +356,16 @@ func (a *alumnus) converse(ctx context.Context) error {
 		return nil
 	}
 	a.expectAnswer(askReg)
-	a.expectSend(a.render(locales.Lines(locales.Msg("onboard.regency_noted", "Regency", reg.Name),
-		question(4, locales.Msg("onboard.ask_wave")))))
+	a.expectSend(a.render(after(locales.Msg("onboard.regency_noted", "Regency", reg.Name),
+		4, locales.Msg("onboard.ask_wave"))))
 	if err := a.await(ctx, 3, tapped); err != nil {
 		return err
 	}
 
 	// Type the wave.
 	typed := a.text(strconv.Itoa(a.wave))
-	askConsent := a.expectSend(a.render(locales.Lines(locales.Msg("onboard.wave_noted", "Wave", a.wave),
-		question(5, locales.Msg("onboard.ask_consent")))))
+	askConsent := a.expectSend(a.render(after(locales.Msg("onboard.wave_noted", "Wave", a.wave),
+		5, locales.Msg("onboard.ask_consent"))))
 	if err := a.await(ctx, 4, typed); err != nil {
 		return err
 	}
@@ -390,6 +390,11 @@ func (a *alumnus) converse(ctx context.Context) error {
 // question is an onboarding question under its progress line ("Pertanyaan 2 dari 5").
 func question(n int, q locales.Text) locales.Text {
 	return locales.Lines(locales.Msg("onboard.progress", "N", n, "Of", 5), q)
+}
+
+// after is a message that acknowledges an answer and asks question n, in one message.
+func after(ack locales.Text, n int, q locales.Text) locales.Text {
+	return locales.Lines(ack, locales.Lines(locales.Text{}, question(n, q)))
 }
 
 // input is an injected input and when it was injected.
