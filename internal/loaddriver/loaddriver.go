@@ -298,10 +298,9 @@ func (a *alumnus) expectAnswer(msgID int) {
 // converse runs the whole onboarding conversation. It returns an error if the bot did not answer
 // (a.mismatch is set instead when it answered wrongly).
 func (a *alumnus) converse(ctx context.Context) error {
-	// /start → welcome, then the name question with the Telegram name as a button.
+	// /start → welcome and the name question in one message, the Telegram name as a button.
 	start := a.text("/start")
-	a.expectSend(a.render(locales.Msg("welcome.new")))
-	askName := a.expectSend(a.render(locales.Msg("onboard.ask_name")))
+	askName := a.expectSend(a.render(after(locales.Msg("welcome.new"), 1, locales.Msg("onboard.ask_name"))))
 	if err := a.await(ctx, 0, start); err != nil {
 		return err
 	}
@@ -312,8 +311,8 @@ func (a *alumnus) converse(ctx context.Context) error {
 		return nil
 	}
 	a.expectAnswer(askName)
-	a.expectSend(a.render(locales.Msg("onboard.nice_to_meet", "Name", a.user.FirstName)))
-	askProv := a.expectSend(a.render(locales.Msg("onboard.ask_province")))
+	askProv := a.expectSend(a.render(after(locales.Msg("onboard.nice_to_meet", "Name", a.user.FirstName),
+		2, locales.Msg("onboard.ask_province"))))
 	if err := a.await(ctx, 1, tapped); err != nil {
 		return err
 	}
@@ -335,7 +334,7 @@ func (a *alumnus) converse(ctx context.Context) error {
 		return nil
 	}
 	a.expectAnswer(askProv)
-	askReg := a.expectSend(a.render(locales.Msg("onboard.ask_regency", "Province", prov.Name)))
+	askReg := a.expectSend(a.render(question(3, locales.Msg("onboard.ask_regency", "Province", prov.Name))))
 	if err := a.await(ctx, 2, tapped); err != nil {
 		return err
 	}
@@ -357,14 +356,16 @@ func (a *alumnus) converse(ctx context.Context) error {
 		return nil
 	}
 	a.expectAnswer(askReg)
-	a.expectSend(a.render(locales.Msg("onboard.ask_wave")))
+	a.expectSend(a.render(after(locales.Msg("onboard.regency_noted", "Regency", reg.Name),
+		4, locales.Msg("onboard.ask_wave"))))
 	if err := a.await(ctx, 3, tapped); err != nil {
 		return err
 	}
 
 	// Type the wave.
 	typed := a.text(strconv.Itoa(a.wave))
-	askConsent := a.expectSend(a.render(locales.Msg("onboard.ask_consent")))
+	askConsent := a.expectSend(a.render(after(locales.Msg("onboard.wave_noted", "Wave", a.wave),
+		5, locales.Msg("onboard.ask_consent"))))
 	if err := a.await(ctx, 4, typed); err != nil {
 		return err
 	}
@@ -384,6 +385,16 @@ func (a *alumnus) converse(ctx context.Context) error {
 	a.expectSend(a.render(locales.Msg("profile.view", "Name", a.user.FirstName, "Province", prov.Name,
 		"Regency", reg.Name, "Wave", a.wave, "Lang", "Bahasa Indonesia")))
 	return a.await(ctx, 6, typed)
+}
+
+// question is an onboarding question under its progress line ("Pertanyaan 2 dari 5").
+func question(n int, q locales.Text) locales.Text {
+	return locales.Lines(locales.Msg("onboard.progress", "N", n, "Of", 5), q)
+}
+
+// after is a message that acknowledges an answer and asks question n, in one message.
+func after(ack locales.Text, n int, q locales.Text) locales.Text {
+	return locales.Lines(ack, locales.Lines(locales.Text{}, question(n, q)))
 }
 
 // input is an injected input and when it was injected.
