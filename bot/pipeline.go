@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	tg "github.com/go-telegram/bot"
@@ -176,7 +177,12 @@ func (b *Bot) reply(ctx context.Context, ib inbound, lang locales.Lang, r flows.
 		if err == nil || errors.Is(err, ErrBlocked) || !errors.Is(err, tg.ErrorBadRequest) {
 			return err
 		}
-		// The message is too old or gone ("message is not modified" is harmless too): send a new one.
+		if strings.Contains(err.Error(), "message is not modified") {
+			// It shows this already: the edit of a replayed update, or a double tap. (The library has
+			// no typed error for it.)
+			return nil
+		}
+		// The message is too old or gone: send a new one.
 	}
 	return b.send.do(ctx, "sendMessage", func(ctx context.Context) error {
 		p := &tg.SendMessageParams{ChatID: ib.chat, Text: text}

@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"sync"
 	"sync/atomic"
@@ -199,4 +200,85 @@ type engineFunc struct {
 
 func (e engineFunc) Handle(ctx context.Context, in flows.Input) (flows.Outcome, error) {
 	return e.handle(ctx, in)
+}
+
+// Telegram gives up waiting for a slow webhook answer (a hung Redis, say) and will retry; the replica
+// still sends the replies, and drops their record once they went out, so a retry after the claim ran
+// out sends nothing again.
+func TestWebhookTimeoutSendsRepliesOnce(t *testing.T) {
+	parallel(t)
+	held, hold := holding(false)
+	c := e2e.Start(t, withWebhook(replicaSecret), hold, withClockStep(store.ClaimTTL+time.Second))
+	vita := c.Alumnus("Vita", "id")
+	id := c.API.SendText(vita.User, "/start")
+	held.update.Store(id)
+	t.Cleanup(held.free)
+
+	ctx, giveUp := context.WithCancel(context.Background())
+	gone := make(chan error, 1)
+	go func() {
+		_, err := c.API.Deliver(ctx, c.hookURL, replicaSecret, id)
+		gone <- err
+	}()
+	<-held.applied
+	giveUp() // Telegram's timeout
+	if err := <-gone; err == nil {
+		t.Fatal("the cancelled delivery got an answer")
+	}
+	held.free()
+	if err := c.API.WaitEvents(context.Background(), vita.ID, 1); err != nil {
+		t.Fatal(err)
+	}
+	rdb := c.Redis.Client(t)
+	conv := fmt.Sprintf("ab:{u:%d}:conv", vita.ID)
+	waitFor(t, "the record of the sent replies to be dropped", func() bool {
+		kept, err := rdb.HExists(context.Background(), conv, fmt.Sprintf("r:%d", id)).Result()
+		return err == nil && !kept
+	})
+	sent := vita.Messages()
+	if status := c.Deliver(id, replicaSecret); status != http.StatusOK { // the retry, after the claim
+		t.Fatalf("retry answered %d, want 200", status)
+	}
+	if n := vita.Messages(); n != sent {
+		t.Fatalf("%d messages after the retry, want %d: the replies went out twice\n%s", n, sent, vita.Transcript())
+	}
+}
+
+// noDrop is an engine whose record of sent replies is never dropped, as if the process died right
+// after sending them.
+type noDrop struct {
+	bot.Engine
+	on *atomic.Bool // only while set
+}
+
+func (e noDrop) Delivered(ctx context.Context, ins ...flows.Input) error {
+	if e.on.Load() {
+		return nil
+	}
+	return e.Engine.Delivered(ctx, ins...)
+}
+
+// A crash between sending an update's replies and dropping their record replays them; an edit that
+// already shows its text is not sent again as a new message ("message is not modified").
+func TestReplayedEditIsNotSentAgain(t *testing.T) {
+	parallel(t)
+	var crash atomic.Bool
+	c := e2e.Start(t, withWebhook(replicaSecret), withEngine(func(e bot.Engine) bot.Engine { return noDrop{e, &crash} }),
+		withClockStep(store.ClaimTTL+time.Second))
+	vita := c.Alumnus("Vita", "id")
+	vita.Send("/start").Tap("Vita")
+	crash.Store(true)
+	vita.Tap("Berikutnya ›") // the province list's next page: an edit of the tapped message
+	crash.Store(false)
+	tap := vita.Last
+	msgs, edits := vita.Messages(), len(c.API.CallsTo("editMessageText"))
+	if status := c.Deliver(tap, replicaSecret); status != http.StatusOK { // redelivered after the claim
+		t.Fatalf("redelivery answered %d", status)
+	}
+	if n := vita.Messages(); n != msgs {
+		t.Fatalf("%d messages after the replay, want %d\n%s", n, msgs, vita.Transcript())
+	}
+	if len(c.API.CallsTo("editMessageText")) == edits {
+		t.Fatal("nothing was replayed: the test did not exercise the replay")
+	}
 }

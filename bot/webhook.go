@@ -54,7 +54,14 @@ func (b *Bot) webhookHandler(work context.Context) http.Handler {
 			}
 			w.WriteHeader(http.StatusOK)
 		case <-r.Context().Done():
-			// Telegram gave up waiting and will deliver again; the engine skips what was applied.
+			// Telegram gave up waiting and will deliver again; the engine skips what was applied. The
+			// worker still sends the replies: once they went out, drop their record, or a retry after
+			// the claim ran out would send them again.
+			go func() {
+				if r := <-done; r.h.sent {
+					b.delivered(work, r.in)
+				}
+			}()
 		case <-work.Done():
 		}
 	})
