@@ -87,6 +87,7 @@ type options struct {
 	kill           int
 	killPidFile    string
 	faultAt        float64
+	show           int
 }
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
@@ -115,6 +116,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.DurationVar(&o.pauseRedis, "pause-redis", 0, "mid-run (see -fault-at), hang Redis for this long: CLIENT PAUSE <ms> ALL through -redis")
 	fs.IntVar(&o.kill, "kill", 0, "mid-run (see -fault-at), kill this process id with SIGKILL (a bot replica)")
 	fs.StringVar(&o.killPidFile, "kill-pidfile", "", "like -kill, the process id read from this file when the fault fires")
+	fs.IntVar(&o.show, "show", 10, "how many errors, mismatches, duplicates and lost replies to list")
 	fs.Float64Var(&o.faultAt, "fault-at", 0.5, "when the faults fire: the fraction of the run's updates sent before")
 	if err := fs.Parse(args); err != nil {
 		return o, err
@@ -316,6 +318,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		Meetup: meetup, Deliver: deliver, Faults: faults,
 	}
 	if hook != nil {
+		cfg.Explain = hook.History
+	}
+	if hook != nil {
 		cfg.Settle = func(ctx context.Context) error {
 			// An update no replica accepted stays pending for ever: wait for quiet, not for that.
 			sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
@@ -333,6 +338,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	fmt.Fprintln(stdout)
+	rep.Show = o.show
 	rep.Write(stdout)
 	if hook != nil {
 		hook.Stats().Write(stdout)

@@ -28,6 +28,7 @@
 package loaddriver
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -70,6 +71,9 @@ type Config struct {
 	// Faults are run once each, in their own goroutine, when the alumni together have sent
 	// AfterUpdates updates.
 	Faults []Fault
+	// Explain, if set, tells what became of an update (its delivery), for the report's lost and
+	// duplicate replies.
+	Explain func(updateID int64) string
 
 	Catalog *locales.Catalog // nil: locales.Load
 	Atlas   *area.Atlas      // nil: area.Load
@@ -103,15 +107,25 @@ type Report struct {
 	Duplicates  []Finding     // bot actions seen a second time
 	Lost        []Finding     // expected bot actions that never came
 	Faults      []string      // what was done mid-run, when, and how it went
+	Show        int           // how many of each kind of failure Write lists; 0 means 10
 }
 
 // Finding is one bot action sent twice or never, in one alumnus's chat.
 type Finding struct {
-	User  int64
-	Event string // as described in the transcript, message id as expected (lost) or as seen (duplicate)
+	User   int64
+	Event  string // as described in the transcript, message id as expected (lost) or as seen (duplicate)
+	Update int64  // the update (input) it answers
+	Input  string // that input, as in the transcript
+	Detail string // what became of the update (Config.Explain), if known
 }
 
-func (f Finding) String() string { return fmt.Sprintf("user %d: %s", f.User, f.Event) }
+func (f Finding) String() string {
+	s := fmt.Sprintf("user %d, answer to update %d (%s): %s", f.User, f.Update, f.Input, f.Event)
+	if f.Detail != "" {
+		s += "\n    " + f.Detail
+	}
+	return s
+}
 
 // StepStats is the latency of one input: from injecting it to the bot's last answer to it.
 type StepStats struct {
@@ -146,7 +160,7 @@ func (r *Report) Throughput() float64 {
 	return float64(r.Updates) / r.Elapsed.Seconds()
 }
 
-// Write prints the report for people; at most ten of each kind of failure are listed.
+// Write prints the report for people; at most Show (default ten) of each kind of failure are listed.
 func (r *Report) Write(w io.Writer) {
 	fmt.Fprintf(w, "alumni %d (%d at a time): %d completed, %d errors, %d mismatches, %d duplicates (%d chats), %d lost (%d chats)\n",
 		r.Alumni, r.Concurrency, r.Completed, len(r.Errors), len(r.Mismatches),
@@ -163,7 +177,7 @@ func (r *Report) Write(w io.Writer) {
 	}
 	list := func(what string, items []string) {
 		for i, e := range items {
-			if i == 10 {
+			if show := cmp.Or(r.Show, 10); i == show {
 				fmt.Fprintf(w, "... and %d more %ss\n", len(items)-i, what)
 				break
 			}
@@ -282,12 +296,20 @@ feed:
 			}
 		}
 		al := align(a.want, events)
-		for _, i := range al.dups {
-			r.Duplicates = append(r.Duplicates, Finding{a.user.ID, describe(events[i])})
+		for n, i := range al.dups {
+			f := Finding{User: a.user.ID, Event: describe(events[i])}
+			if in := a.inputOf(al.dupOf[n]); in != nil {
+				f.Update, f.Input = in.update, in.text
+			}
+			r.Duplicates = append(r.Duplicates, d.explain(f))
 		}
 		for j, i := range al.matched {
 			if i < 0 && a.want[j].kind != "user" {
-				r.Lost = append(r.Lost, Finding{a.user.ID, a.want[j].String()})
+				f := Finding{User: a.user.ID, Event: a.want[j].String()}
+				if in := a.inputOf(j); in != nil {
+					f.Update, f.Input = in.update, in.text
+				}
+				r.Lost = append(r.Lost, d.explain(f))
 			}
 		}
 		mm := a.mismatch
@@ -310,6 +332,23 @@ feed:
 		r.Steps = append(r.Steps, stats(inputs[i], l))
 	}
 	return r, nil
+}
+
+func (d *driver) explain(f Finding) Finding {
+	if d.cfg.Explain != nil && f.Update != 0 {
+		f.Detail = d.cfg.Explain(f.Update)
+	}
+	return f
+}
+
+// inputOf is the user's input that want[j] answers: the last one before it.
+func (a *alumnus) inputOf(j int) *expect {
+	for ; j >= 0; j-- {
+		if j < len(a.want) && a.want[j].kind == "user" {
+			return &a.want[j]
+		}
+	}
+	return nil
 }
 
 func stats(input string, l []time.Duration) StepStats {
@@ -441,11 +480,12 @@ func (d *driver) newAlumnus(i int) *alumnus {
 // expect is one expected transcript event: its kind, message id and text, or a pattern its text
 // must match (for what varies from run to run: seats left, check-in codes).
 type expect struct {
-	kind  string // as bottest.Event.Kind
-	id    int
-	media string // "" or "photo", "document <name>"
-	text  string
-	re    *regexp.Regexp // if set, matches the whole text instead of text
+	kind   string // as bottest.Event.Kind
+	id     int
+	media  string // "" or "photo", "document <name>"
+	text   string
+	update int64          // the update, for the user's inputs
+	re     *regexp.Regexp // if set, matches the whole text instead of text
 }
 
 func (e expect) String() string {
@@ -683,7 +723,9 @@ func (a *alumnus) text(s string) input {
 	a.nextMsg++
 	a.want = append(a.want, expect{kind: "user", id: id, text: s})
 	at := time.Now()
-	return a.inject(a.d.srv.SendText(a.user, s), at)
+	u := a.d.srv.SendText(a.user, s)
+	a.want[len(a.want)-1].update = u
+	return a.inject(u, at)
 }
 
 // buttons returns the buttons of the bot's message want[w] as the alumnus sees it now.
@@ -716,7 +758,9 @@ func (a *alumnus) tap(w int, label string, buttons map[string]string) (input, bo
 	}
 	a.want = append(a.want, expect{kind: "user", id: id, text: "[tap] " + label})
 	at := time.Now()
-	return a.inject(a.d.srv.SendCallback(a.user, id, data), at), true
+	u := a.d.srv.SendCallback(a.user, id, data)
+	a.want[len(a.want)-1].update = u
+	return a.inject(u, at), true
 }
 
 // fail records that the chat lacks what the conversation needs next.
@@ -804,6 +848,7 @@ func botActions(events []bottest.Event) int {
 type alignment struct {
 	matched []int // per expected event, the index of the transcript event it is, or -1
 	dups    []int // transcript events that repeat a reply already seen
+	dupOf   []int // per dups, the expected event it repeats
 	foreign int   // first transcript event that fits nowhere, or -1
 }
 
@@ -835,6 +880,7 @@ next:
 		for k := range j {
 			if al.matched[k] >= 0 && want[k].sameReply(ev) {
 				al.dups = append(al.dups, i)
+				al.dupOf = append(al.dupOf, k)
 				continue next
 			}
 		}

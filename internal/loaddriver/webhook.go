@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -29,9 +30,11 @@ type Webhook struct {
 	// defaults 250ms and 5s.
 	Delay, MaxDelay time.Duration
 
-	next  atomic.Uint64
-	mu    sync.Mutex
-	stats DeliveryStats
+	next    atomic.Uint64
+	mu      sync.Mutex
+	stats   DeliveryStats
+	history map[int64][]string // per update, each request: replica, outcome, when
+	start   time.Time
 }
 
 // DeliveryStats counts what webhook delivery took.
@@ -83,9 +86,23 @@ func (w *Webhook) Deliver(ctx context.Context, id int64) error {
 			replica = (replica + 1) % len(w.URLs)
 		}
 		rctx, cancel := context.WithTimeout(ctx, timeout)
+		t0 := time.Now()
 		status, err := w.Srv.Deliver(rctx, w.URLs[replica], w.Secret, id)
 		cancel()
 		w.mu.Lock()
+		if w.history == nil {
+			w.history = map[int64][]string{}
+			w.start = t0
+		}
+		outcome := fmt.Sprint(status)
+		if err != nil {
+			outcome = err.Error()
+			if errors.Is(err, context.DeadlineExceeded) {
+				outcome = "timeout"
+			}
+		}
+		w.history[id] = append(w.history[id], fmt.Sprintf("replica %d at %.3fs: %s after %s", replica+1,
+			t0.Sub(w.start).Seconds(), outcome, time.Since(t0).Round(time.Millisecond)))
 		w.stats.Requests++
 		if w.stats.Status == nil {
 			w.stats.Status = map[int]int{}
@@ -136,10 +153,22 @@ func (w *Webhook) done(id int64, tries int, ok bool, why []string) {
 	}
 	if tries > 1 || !ok {
 		w.stats.Retried++
-		if len(w.stats.Retries) < 20 {
+		if len(w.stats.Retries) < 5 {
 			w.stats.Retries = append(w.stats.Retries, fmt.Sprintf("update %d: %d requests, accepted %v; %v", id, tries, ok, why))
 		}
 	}
+}
+
+// History tells how update id was delivered: each request, its replica, outcome and time since the
+// first request of the run.
+func (w *Webhook) History(id int64) string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	h := w.history[id]
+	if len(h) == 0 {
+		return "never delivered"
+	}
+	return "delivery: " + strings.Join(h, "; ")
 }
 
 // Stats returns what delivery took so far.
