@@ -95,9 +95,19 @@ type Bot struct {
 
 type job struct {
 	ib    inbound
-	done  func(in flows.Input, sent bool) // sent: the update's replies went out; its replay can go
+	done  func(in flows.Input, h handled)
 	start time.Time
-	sent  bool
+	h     handled
+}
+
+// handled is how the bot ended with an update, for whoever fed it in (the poller, the webhook).
+type handled struct {
+	sent bool // replies of an applied update went out: the replies kept for a redelivery can go
+	// held: the update was applied before, and another replica holds the sending of its replies. That
+	// replica may have died with them, so the update is offered again later (the poller keeps it
+	// unconfirmed, the webhook answers 503 so that Telegram retries) until its replies were sent or
+	// this replica may claim them.
+	held bool
 }
 
 // allowedUpdates are the kinds the bot asks Telegram for.

@@ -27,9 +27,8 @@ func (b *Bot) stopWorkers() {
 }
 
 // dispatch queues an update behind its chat's earlier ones; done is called once it was handled, with
-// whether replies of an applied update were sent (so its replay record can go). It waits only while
-// the scheduler's buffer is full.
-func (b *Bot) dispatch(u *models.Update, done func(in flows.Input, sent bool)) {
+// how (see handled). It waits only while the scheduler's buffer is full.
+func (b *Bot) dispatch(u *models.Update, done func(in flows.Input, h handled)) {
 	ib := convert(u, b.cfg.Now())
 	b.metrics.inflight.Inc()
 	j := job{ib: ib, done: done, start: time.Now()} // real time for the latency histogram, whatever the flows' clock
@@ -49,7 +48,7 @@ func (b *Bot) finish(j job) {
 	b.metrics.inflight.Dec()
 	b.metrics.duration.Observe(time.Since(j.start).Seconds())
 	if j.done != nil {
-		j.done(j.ib.in, j.sent)
+		j.done(j.ib.in, j.h)
 	}
 }
 
@@ -86,6 +85,10 @@ func (b *Bot) handle(ctx context.Context, j job) {
 		kind = out.Skipped
 	}
 	b.metrics.update(kind)
+	if out.Skipped == "held" {
+		j.h.held = true
+		return
+	}
 	if ib.callbackID != "" && out.Skipped != "flood" {
 		b.answerCallback(ctx, ib.callbackID, b.cfg.Catalog.Render(out.Lang, out.Notice))
 	}
@@ -100,7 +103,7 @@ func (b *Bot) handle(ctx context.Context, j job) {
 		}
 		return
 	}
-	j.sent = out.Skipped == "" || len(out.Replies) > 0
+	j.h.sent = out.Skipped == "" || len(out.Replies) > 0
 }
 
 // apologize tells the user something went wrong, in their Telegram language; best effort.

@@ -91,7 +91,7 @@ func (b *Bot) poll(ctx context.Context) {
 					continue // in flight or applied already: fetched again because the offset is held
 				}
 				id := u.ID
-				b.dispatch(u, func(in flows.Input, sent bool) { win.applied(id, in, sent) })
+				b.dispatch(u, func(in flows.Input, h handled) { win.applied(id, in, h) })
 			}
 			win.batch(r.updates)
 			if _, busy := win.offset(); busy > 0 {
@@ -108,10 +108,11 @@ func (b *Bot) poll(ctx context.Context) {
 	if fetching {
 		<-results // fetched but not dispatched: not confirmed below
 	}
-	// Finish what is in flight, then confirm it, so a restart does not fetch it again.
+	// Finish what is in flight, then confirm it, so a restart does not fetch it again. Updates whose
+	// replies another process holds stay unconfirmed: the next poller is offered them again.
 	for {
 		b.delivered(work, win.takeSent()...)
-		if _, busy := win.offset(); busy == 0 {
+		if win.running() == 0 {
 			break
 		}
 		<-win.changed
@@ -125,32 +126,46 @@ func (b *Bot) poll(ctx context.Context) {
 	}
 }
 
-// pollWindow tracks the updates fetched at or above the offset: which are in flight and which were
-// applied, so the offset stops at the lowest one in flight and a re-fetched update is not run twice.
-// Its size is bounded by the getUpdates window (maxBatch).
+// pollWindow tracks the updates fetched at or above the offset: which are in flight, which were
+// applied and which must be offered again, so the offset stops at the lowest one not done and a
+// re-fetched update is not run twice. Its size is bounded by the getUpdates window (maxBatch).
 type pollWindow struct {
 	mu      sync.Mutex
-	ids     map[int64]bool // fetched, at or above the last offset sent: true once applied
-	busy    int            // entries not yet applied
-	next    int64          // the offset once nothing is in flight: past the newest batch
-	full    bool           // the last getUpdates returned a whole batch: more may be waiting
-	sent    []flows.Input  // applied updates whose replies went out, for one Delivered call
-	changed chan struct{}  // signalled (capacity 1) when an update was applied
+	ids     map[int64]updateState // fetched, at or above the last offset sent
+	busy    int                   // entries not applied (running or to retry): they hold the offset
+	run     int                   // entries running
+	next    int64                 // the offset once nothing is in flight: past the newest batch
+	full    bool                  // the last getUpdates returned a whole batch: more may be waiting
+	sent    []flows.Input         // applied updates whose replies went out, for one Delivered call
+	changed chan struct{}         // signalled (capacity 1) when an update was handled
 }
+
+// updateState is where a fetched update stands.
+type updateState int
+
+const (
+	updateRunning updateState = iota // dispatched, not handled yet
+	updateApplied                    // done: it may be confirmed
+	updateRetry                      // applied before, its replies held by another (maybe dead) process: dispatch again when re-fetched
+)
 
 func newPollWindow() *pollWindow {
-	return &pollWindow{ids: make(map[int64]bool), changed: make(chan struct{}, 1)}
+	return &pollWindow{ids: make(map[int64]updateState), changed: make(chan struct{}, 1)}
 }
 
-// fetched records a fetched update and reports whether it is new (to be dispatched).
+// fetched records a fetched update and reports whether it is to be dispatched: new, or to retry.
 func (w *pollWindow) fetched(id int64) bool {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if _, seen := w.ids[id]; seen {
+	st, seen := w.ids[id]
+	switch {
+	case !seen:
+		w.busy++
+	case st != updateRetry:
 		return false
 	}
-	w.ids[id] = false
-	w.busy++
+	w.ids[id] = updateRunning
+	w.run++
 	return true
 }
 
@@ -176,21 +191,26 @@ func (w *pollWindow) batch(ups []*models.Update) {
 func (w *pollWindow) fetching(offset int64) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	for id, done := range w.ids {
-		if done && id < offset {
+	for id, st := range w.ids {
+		if st == updateApplied && id < offset {
 			delete(w.ids, id)
 		}
 	}
 }
 
 // applied is called by the workers once an update was handled.
-func (w *pollWindow) applied(id int64, in flows.Input, sent bool) {
+func (w *pollWindow) applied(id int64, in flows.Input, h handled) {
 	w.mu.Lock()
-	if done, ok := w.ids[id]; ok && !done {
-		w.ids[id] = true
-		w.busy--
+	if st, ok := w.ids[id]; ok && st == updateRunning {
+		w.run--
+		if h.held {
+			w.ids[id] = updateRetry
+		} else {
+			w.ids[id] = updateApplied
+			w.busy--
+		}
 	}
-	if sent {
+	if h.sent {
 		w.sent = append(w.sent, in)
 	}
 	w.mu.Unlock()
@@ -209,8 +229,15 @@ func (w *pollWindow) takeSent() []flows.Input {
 	return s
 }
 
-// offset is the offset to confirm: the lowest update in flight, or past the newest batch when none
-// is; busy is the number in flight.
+// running is the number of updates dispatched and not handled yet.
+func (w *pollWindow) running() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.run
+}
+
+// offset is the offset to confirm: the lowest update not done, or past the newest batch when none
+// is; busy is the number not done.
 func (w *pollWindow) offset() (offset int64, busy int) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -222,8 +249,8 @@ func (w *pollWindow) offsetLocked() (offset int64, busy int) {
 		return w.next, 0
 	}
 	first := true
-	for id, done := range w.ids {
-		if !done && (first || id < offset) {
+	for id, st := range w.ids {
+		if st != updateApplied && (first || id < offset) {
 			offset, first = id, false
 		}
 	}
@@ -243,8 +270,8 @@ func (w *pollWindow) room() bool {
 		return false
 	}
 	freed := 0
-	for id, done := range w.ids {
-		if done && id < offset {
+	for id, st := range w.ids {
+		if st == updateApplied && id < offset {
 			freed++
 		}
 	}

@@ -65,8 +65,9 @@ func deliverAsync(c *e2eBot, id int64) <-chan int {
 const replicaSecret = "e2e-Secret_replicas01"
 
 // Two webhook replicas hold the same update at once (Telegram retried it on the second while the first
-// was still at it): the update is applied once and its replies go out once, by the first; the second
-// answers 200 at once so that Telegram stops retrying.
+// was still at it): the update is applied once and its replies go out once, by the first. The second
+// sends nothing and answers 503, so that Telegram retries later (the first may die before sending);
+// once the first sent them, a retry answers 200.
 func TestRepliesOnceAcrossReplicas(t *testing.T) {
 	parallel(t)
 	held, hold := holding(false)
@@ -79,8 +80,8 @@ func TestRepliesOnceAcrossReplicas(t *testing.T) {
 
 	statusA := deliverAsync(a, vitaStart)
 	<-held.applied
-	if status := b.Deliver(vitaStart, replicaSecret); status != http.StatusOK {
-		t.Fatalf("the second replica answered %d, want 200", status)
+	if status := b.Deliver(vitaStart, replicaSecret); status != http.StatusServiceUnavailable {
+		t.Fatalf("the second replica answered %d, want 503 (retry later)", status)
 	}
 	if n := vita.BotEvents(); n != 0 {
 		t.Fatalf("the second replica sent %d messages while the first held the update\n%s", n, vita.Transcript())
@@ -140,4 +141,62 @@ func TestRepliesOfADeadReplicaAreReplayedOnce(t *testing.T) {
 		t.Fatalf("%d messages, want the 2 replies to /start once\n%s", n, vita.Transcript())
 	}
 	vita.Expect("Siapa nama kamu")
+}
+
+// A poller applied an update and died before sending its replies or confirming it (its claim on the
+// replies is recorded with the update). The next poller fetches the update again: it is applied, and
+// its replies are held by the dead one, so it stays unconfirmed and is offered again until the claim
+// runs out; then its replies go out, once, without the alumnus having to write again.
+func TestPollerReplaysRepliesADeadPollerHeld(t *testing.T) {
+	parallel(t)
+	var (
+		dead    atomic.Int64 // the update the dead process applied
+		deadEng *flows.Engine
+		mu      sync.Mutex
+		held    int // times the live poller found the update held
+	)
+	var c *e2eBot
+	wrap := withEngine(func(e bot.Engine) bot.Engine {
+		return engineFunc{Engine: e, handle: func(ctx context.Context, in flows.Input) (flows.Outcome, error) {
+			if in.UpdateID == dead.Load() && dead.CompareAndSwap(in.UpdateID, -in.UpdateID) {
+				// The dead process: it applied the update, claimed its replies, sent nothing.
+				if _, err := deadEng.Handle(ctx, in); err != nil {
+					return flows.Outcome{}, err
+				}
+			}
+			out, err := e.Handle(ctx, in)
+			if out.Skipped == "held" {
+				mu.Lock()
+				held++
+				mu.Unlock()
+			}
+			return out, err
+		}}
+	})
+	// The clock moves a third of a claim per update, so the claim runs out after a few offers.
+	c = e2e.Start(t, wrap, withClockStep(store.ClaimTTL/3))
+	deadEng = &flows.Engine{App: c.App, Sessions: c.Store}
+	vita := c.Alumnus("Vita", "id")
+	id := c.API.SendText(vita.User, "/start")
+	dead.Store(id)
+	c.handOver(id)
+	if n := vita.Messages(); n != 2 {
+		t.Fatalf("%d messages, want the 2 replies to /start once\n%s", n, vita.Transcript())
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if held == 0 {
+		t.Fatal("the live poller never found the replies held: the dead process's claim was not exercised")
+	}
+	vita.Expect("Siapa nama kamu").Tap("Vita").Expect("provinsi mana")
+}
+
+// engineFunc is a bot.Engine whose Handle is a function.
+type engineFunc struct {
+	bot.Engine
+	handle func(context.Context, flows.Input) (flows.Outcome, error)
+}
+
+func (e engineFunc) Handle(ctx context.Context, in flows.Input) (flows.Outcome, error) {
+	return e.handle(ctx, in)
 }

@@ -36,14 +36,20 @@ func (b *Bot) webhookHandler(work context.Context) http.Handler {
 			return
 		}
 		type result struct {
-			in   flows.Input
-			sent bool
+			in flows.Input
+			h  handled
 		}
 		done := make(chan result, 1)
-		b.dispatch(&u, func(in flows.Input, sent bool) { done <- result{in, sent} })
+		b.dispatch(&u, func(in flows.Input, h handled) { done <- result{in, h} })
 		select {
 		case r := <-done:
-			if r.sent {
+			if r.h.held {
+				// Another replica holds its replies and may have died with them: Telegram retries later,
+				// when they are sent or this replica may send them.
+				http.Error(w, "replies held by another replica", http.StatusServiceUnavailable)
+				return
+			}
+			if r.h.sent {
 				b.delivered(work, r.in)
 			}
 			w.WriteHeader(http.StatusOK)

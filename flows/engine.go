@@ -46,7 +46,10 @@ type Loaded struct {
 	Version int64  // opaque to the engine; handed back to Commit
 	Applied bool   // the update was applied before
 	Result  []byte // the applied update's result, if this Load claimed its unsent replies
-	Recent  int    // inputs of this user in the current flood window, this one included
+	// HeldUntil is set for an applied update whose unsent replies another replica claimed: it may
+	// still be sending them, or have died; after this time they may be claimed again.
+	HeldUntil time.Time
+	Recent    int // inputs of this user in the current flood window, this one included
 
 	// Undelivered are earlier updates of the chat whose replies were not sent (sending failed, or
 	// their holder died) and nobody holds, oldest first.
@@ -87,7 +90,12 @@ type Engine struct {
 // Outcome is what to do after Handle.
 type Outcome struct {
 	Result
-	Skipped string // why the input changed nothing: "duplicate", "flood"; "" when it was applied
+	// Skipped says why the input changed nothing: "duplicate" (applied before; Replies holds what
+	// it said if that was not sent yet), "held" (applied before, and another replica holds the sending
+	// of its replies: the caller should offer the update again after HeldUntil, in case that replica
+	// died), "flood"; "" when it was applied now.
+	Skipped   string
+	HeldUntil time.Time
 }
 
 // Handle applies one input. On error nothing was applied and the caller should apologise.
@@ -112,6 +120,9 @@ func (e *Engine) try(ctx context.Context, in Input) (Outcome, error) {
 		// is sending it (Load claimed it): a crash between sending and dropping the record repeats it,
 		// at most once per crash.
 		out := Outcome{Skipped: "duplicate"}
+		if len(l.Result) == 0 && !l.HeldUntil.IsZero() {
+			return Outcome{Skipped: "held", HeldUntil: l.HeldUntil}, nil
+		}
 		if len(l.Result) > 0 {
 			if err := json.Unmarshal(l.Result, &out.Result); err != nil {
 				return Outcome{}, fmt.Errorf("decode recorded result of update %d: %w", in.UpdateID, err)

@@ -70,7 +70,8 @@ type Seat struct {
 }
 
 // Notice is something to tell an alumnus about their place at a meetup that did not come from their
-// own action: a freed seat offered to them, or an offer that ran out.
+// own action: a freed seat offered, an offer run out, the meetup changed or cancelled. The store queues
+// it in the same script as the change (the outbound queue); App.NoticeReply (notices.go) says it.
 type Notice struct {
 	Kind    NoticeKind
 	Meetup  string

@@ -23,7 +23,8 @@
 // One meetup (<id> is its slug; rsvp.lua and notices.go run over these together):
 //
 //	ab:{mt:<id>}:meetup        string  JSON flows.Meetup
-//	ab:{mt:<id>}:info          hash    capacity, status, end, cancel_told: what the scripts check
+//	ab:{mt:<id>}:info          hash    capacity, status, end, cancel_told, file_sum (the EVENTS_FILE
+//	                                   version last applied): what the scripts check
 //	ab:{mt:<id>}:going         set     confirmed alumni
 //	ab:{mt:<id>}:offers        zset    alumni offered a freed seat, by offer expiry; each holds a seat
 //	ab:{mt:<id>}:waitlist      zset    waitlisted alumni by arrival number
@@ -36,7 +37,10 @@
 //	                                   until: flows/notices.go); consumer group "notices"; an entry is
 //	                                   deleted once sent, so it holds only what is not done yet
 //
-// None of the meetup keys expires: they are promises made to alumni. Shared keys:
+//	ab:{mt:<id>}:op:<op>       string  the first answer of an operation that changed the meetup's keys
+//	                                   (<op> is "<user>:<update>:<n>", flows/ops.go)   expires OpTTL (48 h)
+//
+// None of the other meetup keys expires: they are promises made to alumni. Shared keys:
 //
 //	ab:meetups                 zset    meetup ids by end time (unix s)
 //	ab:queues:<lane>           set     the outbound queue streams of a lane ("notices") that may hold
@@ -46,6 +50,7 @@
 //	ab:roles                   hash    user id -> "*" or a province code: granted organizer roles
 //	ab:menus                   hash    "default" or a chat id -> digest of the command menu set there
 //	ab:lock:<name>             string  a replica's token while it runs a periodic job   expires with the job
+//	ab:migrated:mine           string  "1" once the places of older versions were indexed (mine.go)
 //
 // This package may import flows and locales (it implements flows' interfaces); nothing else of the project.
 package store

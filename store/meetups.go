@@ -21,8 +21,9 @@ import (
 func (s *Store) meetupKey(id string) string { return s.prefix + "{mt:" + id + "}:meetup" }
 func (s *Store) meetupIndex() string        { return s.prefix + "meetups" }
 
-// SaveMeetup creates or replaces a meetup. Saving the same meetup again changes nothing, so a meetup
-// file can be loaded at every start.
+// SaveMeetup creates or replaces a meetup unconditionally: for seeding (the console, tests) and for
+// the record of a cancellation. The bot and EVENTS_FILE change meetups through WriteMeetup, which
+// checks what the store holds and tells the alumni.
 func (s *Store) SaveMeetup(ctx context.Context, m flows.Meetup) error {
 	raw, err := json.Marshal(m)
 	if err != nil {

@@ -16,7 +16,7 @@ import (
 
 // RSVP keys of a meetup, all under its hash tag so one script updates them together:
 //
-//	ab:{mt:<id>}:info      hash    capacity, status, end (unix s), kept with the meetup by SaveMeetup
+//	ab:{mt:<id>}:info      hash    capacity, status, end (unix s), kept with the meetup by its writes
 //	ab:{mt:<id>}:going     set     confirmed alumni
 //	ab:{mt:<id>}:offers    zset    alumni offered a freed seat, by offer expiry (unix s); each holds a seat
 //	ab:{mt:<id>}:waitlist  zset    waitlisted alumni by arrival number

@@ -107,7 +107,11 @@ func (s *Store) Load(ctx context.Context, user, update int64, now time.Time) (fl
 	recent := strings.Fields(h["a"])
 	if slices.Contains(recent, id) {
 		l.Applied = true
-		if until, _, ok := pendingRecord(h["r:"+id]); ok && until <= nowMs {
+		until, _, ok := pendingRecord(h["r:"+id])
+		if ok && until > nowMs {
+			l.HeldUntil = time.UnixMilli(until) // another replica holds the sending (or held it, and died)
+		}
+		if ok && until <= nowMs {
 			res, err := claimScript.Run(ctx, s.rdb, []string{convKey}, id, nowMs, now.Add(ClaimTTL).UnixMilli()).Text()
 			if err != nil && !errors.Is(err, redis.Nil) {
 				return flows.Loaded{}, fmt.Errorf("claim replies of update %d of %d: %w", update, user, err)
