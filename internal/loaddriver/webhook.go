@@ -39,16 +39,18 @@ type Webhook struct {
 
 // DeliveryStats counts what webhook delivery took.
 type DeliveryStats struct {
-	Updates  int         // updates delivered or given up
-	Requests int         // POSTs made
-	Retried  int         // updates that needed more than one request
-	GaveUp   int         // updates no replica accepted within Tries
-	MaxTries int         // most requests one update took
-	Timeouts int         // requests without an answer within Timeout
-	Refused  int         // requests whose connection was refused or reset
-	Status   map[int]int // answers by HTTP status
-	Accepted []int       // 2xx answers per replica, in the order of URLs
-	Retries  []string    // the first updates that needed a retry: id, tries, what failed
+	Updates   int         // updates delivered or given up
+	Requests  int         // POSTs made
+	Retried   int         // updates that needed more than one request
+	GaveUp    int         // updates no replica accepted within Tries
+	MaxTries  int         // most requests one update took
+	Timeouts  int         // requests without an answer within Timeout
+	Refused   int         // requests whose connection was refused or reset
+	Status    map[int]int // answers by HTTP status
+	Accepted  []int       // 2xx answers per replica, in the order of URLs
+	Retries   []string    // the first updates that needed a retry: id, tries, what failed
+	Slowest   string      // the delivery history of the update that took the most requests
+	slowestID int64
 }
 
 // Deliver delivers update id; it returns nil once a replica answered 2xx.
@@ -147,7 +149,9 @@ func (w *Webhook) done(id int64, tries int, ok bool, why []string) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.stats.Updates++
-	w.stats.MaxTries = max(w.stats.MaxTries, tries)
+	if tries > w.stats.MaxTries {
+		w.stats.MaxTries, w.stats.slowestID = tries, id
+	}
 	if !ok {
 		w.stats.GaveUp++
 	}
@@ -176,6 +180,9 @@ func (w *Webhook) Stats() DeliveryStats {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	s := w.stats
+	if h := w.history[s.slowestID]; len(h) > 1 {
+		s.Slowest = fmt.Sprintf("update %d: %s", s.slowestID, strings.Join(h, "; "))
+	}
 	s.Accepted = slices.Clone(s.Accepted)
 	s.Retries = slices.Clone(s.Retries)
 	s.Status = make(map[int]int, len(w.stats.Status))
@@ -201,5 +208,8 @@ func (s DeliveryStats) Write(w io.Writer) {
 	fmt.Fprintf(w, " timeouts ×%d; refused/reset ×%d; accepted per replica %v\n", s.Timeouts, s.Refused, s.Accepted)
 	for _, r := range s.Retries {
 		fmt.Fprintln(w, "webhook retry:", r)
+	}
+	if s.Slowest != "" {
+		fmt.Fprintln(w, "webhook most requests:", s.Slowest)
 	}
 }
