@@ -112,11 +112,11 @@ func TestCancelledMeetupIsToldOnce(t *testing.T) {
 	if err := c.Store.SaveMeetup(ctx, *m); err != nil {
 		t.Fatal(err)
 	}
-	vita.Send("/start ev_jambi-2027").Tap("✋ Saya hadir")
-	dewi.Send("/start ev_jambi-2027").Tap(c.Catalog.Render(locales.EN, locales.Text{ID: "btn.rsvp"}))
+	vita.Send("/start ev_jambi-2027").Tap("🙋 Aku ikut")
+	dewi.Send("/start ev_jambi-2027").Tap(c.Catalog.Render(locales.EN, locales.Text{ID: "btn.join_waitlist"}))
 
 	rina.Send("/admin").Tap("❌ Batalkan acara").Tap("Temu Alumni Jambi").
-		Expect("2 alumni yang sudah mendaftar").
+		Expect("mengabari 2 alumni yang sudah ikut").
 		Tap("Ya, batalkan acara").Expect("Temu Alumni Jambi sudah dibatalkan")
 	if m, err = c.Store.Meetup(ctx, "jambi-2027"); err != nil {
 		t.Fatal(err)
@@ -136,10 +136,10 @@ func TestCancelledMeetupIsToldOnce(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	vita.Expect("Maaf, Temu Alumni Jambi (Kamis, 18 Maret 2027 pukul 09.00 WIB) dibatalkan")
-	dewi.Expect("Sorry, Temu Alumni Jambi (Thursday, 18 March 2027 at 09.00 WIB) has been cancelled")
+	vita.Expect("Maaf, Temu Alumni Jambi (Kamis, 18 Maret 2027 pukul 09.00–15.00 WIB) dibatalkan")
+	dewi.Expect("Sorry, Temu Alumni Jambi (Thursday, 18 March 2027, 09:00–15:00 WIB) has been cancelled")
 	if got := [2]int{vita.Messages(), dewi.Messages()}; got != [2]int{before[0] + 1, before[1] + 1} {
 		t.Fatalf("messages before %v, after %v: want one notice each", before, got)
 	}
-	vita.Send("/tiket").Expect("Kamu belum terdaftar di acara mana pun")
+	vita.Send("/tiket").Expect("Kamu belum ikut acara apa pun")
 }

@@ -29,8 +29,8 @@ func TestOldClaimButtonOnACancelledMeetup(t *testing.T) {
 	}
 	hujaipah := c.Alumnus("Hujaipah", "id").Onboard()
 	vita := c.Alumnus("Vita", "id").Onboard()
-	hujaipah.Send("/start ev_jambi-2027").Tap("✋ Saya hadir")
-	vita.Send("/start ev_jambi-2027").Tap("✋ Saya hadir")
+	hujaipah.Send("/start ev_jambi-2027").Tap("🙋 Aku ikut")
+	vita.Send("/start ev_jambi-2027").Tap("⏳ Masuk daftar tunggu")
 	hujaipah.Send("/batal").Tap("Temu Alumni Jambi").Tap("Ya, batalkan")
 	sendNotices := func() {
 		t.Helper()
@@ -39,13 +39,13 @@ func TestOldClaimButtonOnACancelledMeetup(t *testing.T) {
 		}
 	}
 	sendNotices()
-	vita.Expect("Kabar baik! Ada kursi kosong di Temu Alumni Jambi")
+	vita.Expect("Kabar baik! Ada kursi kosong untukmu di Temu Alumni Jambi")
 	offer, claim := vita.Button("🎟 Ambil kursi")
 
 	rina.Send("/admin").Tap("❌ Batalkan acara").Tap("Temu Alumni Jambi").
 		Tap("Ya, batalkan acara").Expect("Temu Alumni Jambi sudah dibatalkan")
 	sendNotices()
-	vita.Expect("Maaf, Temu Alumni Jambi (Kamis, 18 Maret 2027 pukul 09.00 WIB) dibatalkan")
+	vita.Expect("Maaf, Temu Alumni Jambi (Kamis, 18 Maret 2027 pukul 09.00–15.00 WIB) dibatalkan")
 
 	for _, tap := range []struct {
 		msg  int
@@ -56,7 +56,7 @@ func TestOldClaimButtonOnACancelledMeetup(t *testing.T) {
 	} {
 		before := vita.Messages()
 		vita.TapData(tap.msg, tap.data)
-		if countMessages(c.API.Chat(vita.ID)[before:], "Pendaftaran acara ini sudah ditutup") != 1 {
+		if countMessages(c.API.Chat(vita.ID)[before:], "Acara ini sudah tidak menerima peserta") != 1 {
 			t.Fatalf("tap %q: not told the meetup is closed\n%s", tap.data, vita.Transcript())
 		}
 		if n := countMessages(c.API.Chat(vita.ID), "Kode check-in"); n != 0 {

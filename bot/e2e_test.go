@@ -718,6 +718,51 @@ func TestFloodingAlumnusIsSlowedDownOnce(t *testing.T) {
 	dewi.Send("/start").Expect("Siapa nama kamu") // others are served as usual
 }
 
+// Taps dropped by the flood limit are still answered, or their buttons keep spinning: 30 quick taps,
+// 30 answered callback queries, one warning message, and pop-ups on the dropped taps after it.
+func TestFloodedTapsAreAllAnswered(t *testing.T) {
+	parallel(t)
+	c := e2e.Start(t, withClockStep(0)) // every update in the same flood window
+	vita := c.Alumnus("Vita", "id")
+	vita.Send("/start")
+	c.Settle()
+	var msg bottest.Message
+	var btn bottest.Button
+	for _, m := range c.API.Chat(vita.ID) {
+		if len(m.Buttons) > 0 {
+			msg, btn = m, m.Buttons[0][0]
+		}
+	}
+	if btn.Data == "" {
+		t.Fatalf("no button to tap:\n%s", vita.Transcript())
+	}
+	const taps = 30
+	for range taps {
+		c.API.SendCallback(vita.User, msg.ID, btn.Data)
+	}
+	c.Settle()
+	var answers, popups int
+	for _, ev := range c.API.Events(vita.ID) {
+		if ev.Kind == "answer" {
+			answers++
+			if strings.Contains(ev.Msg.Text, "Pelan-pelan") {
+				popups++
+			}
+		}
+	}
+	if answers != taps {
+		t.Errorf("%d callback queries answered, want %d\n%s", answers, taps, vita.Transcript())
+	}
+	// /start is the first input of the window: taps 20 to 30 are dropped, the first of them warned by
+	// a message, the others by a pop-up.
+	if dropped := taps + 1 - flows.FloodLimit; popups != dropped-1 {
+		t.Errorf("%d pop-ups on dropped taps, want %d\n%s", popups, dropped-1, vita.Transcript())
+	}
+	if got := strings.Count(vita.Transcript(), "Pelan-pelan ya, pesanmu"); got != 1 {
+		t.Errorf("warned by %d messages, want one\n%s", got, vita.Transcript())
+	}
+}
+
 // A button on a message Telegram no longer shows the bot (an inaccessible message, sent with date 0)
 // is answered like any other: an old one as stale, a current one applied, with a new message where
 // the reply would have edited the old one.

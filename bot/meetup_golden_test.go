@@ -8,7 +8,8 @@ import (
 )
 
 // The meetup conversations as golden transcripts: Hujaipah takes the last seat, Vita joins the waiting
-// list, Hujaipah cancels, Vita is offered the seat and takes it, then looks at her ticket.
+// list, Hujaipah cancels, Vita is offered the seat and takes it, asks where the venue is, goes back to the meetup, asks for a message
+// to invite a friend, then looks at her tickets.
 func TestGoldenMeetupsID(t *testing.T) { goldenMeetups(t, "id", "meetups_id.txt") }
 func TestGoldenMeetupsEN(t *testing.T) { goldenMeetups(t, "en", "meetups_en.txt") }
 
@@ -19,7 +20,8 @@ func goldenMeetups(t *testing.T, lang, golden string) {
 	atlas, demo := demoMeetups(t)
 	for _, m := range demo {
 		if m.ID == "jambi-2027" {
-			m.Capacity = 1 // one seat: the second alumnus waits
+			m.Capacity = 1                               // one seat: the second alumnus waits
+			m.Venue.Lat, m.Venue.Lon = -1.6101, 103.6131 // a map pin to send
 		}
 		if err := c.Store.SaveMeetup(ctx, m); err != nil {
 			t.Fatal(err)
@@ -31,12 +33,13 @@ func goldenMeetups(t *testing.T, lang, golden string) {
 	vita := c.Alumnus("Vita", lang).Onboard()
 
 	hujaipah.Send("/acara").Tap("Temu Alumni Jambi").Tap(say("btn.rsvp"))
-	vita.Send("/start ev_jambi-2027").Tap(say("btn.rsvp"))
+	vita.Send("/start ev_jambi-2027").Tap(say("btn.join_waitlist"))
 	hujaipah.Send("/batal").Tap("Temu Alumni Jambi").Tap(say("btn.cancel_yes"))
 	if err := c.Bot.SendNotices(ctx, c.Store, atlas); err != nil {
 		t.Fatal(err)
 	}
-	vita.Tap(say("btn.claim")).Send("/tiket")
+	vita.Tap(say("btn.claim")).Tap(say("btn.location")).Tap(say("btn.back_meetup")).Tap(say("btn.share"))
+	vita.Tap(say("btn.my_tickets")).Tap("🎫 Temu Alumni Jambi") // the list, then the ticket's own button
 
 	checkGolden(t, golden, "== Hujaipah ==\n"+hujaipah.Transcript()+"\n== Vita ==\n"+vita.Transcript())
 }

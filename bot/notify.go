@@ -27,7 +27,7 @@ type NoticeQueue interface {
 
 // NoticeRenderer says what a notice tells its alumnus; flows.App is the real one.
 type NoticeRenderer interface {
-	NoticeReply(n flows.Notice, m *flows.Meetup, p *flows.Profile) flows.Result
+	NoticeReply(n flows.Notice, m *flows.Meetup, p *flows.Profile, now time.Time) flows.Result
 }
 
 // NoticesLane builds the notices lane's consumer: Run it on every replica.
@@ -62,7 +62,7 @@ func (b *Bot) deliverNotice(ctx context.Context, q NoticeQueue, r NoticeRenderer
 	if err != nil {
 		return err
 	}
-	res := r.NoticeReply(n, mt, p)
+	res := r.NoticeReply(n, mt, p, b.cfg.Now())
 	for _, rp := range res.Replies {
 		err := b.sendOnce(ctx, n.Alumnus, res.Lang, rp)
 		if errors.Is(err, ErrBlocked) {

@@ -89,8 +89,14 @@ func (b *Bot) handle(ctx context.Context, j job) {
 		j.h.held = true
 		return
 	}
-	if ib.callbackID != "" && out.Skipped != "flood" {
-		b.answerCallback(ctx, ib.callbackID, b.cfg.Catalog.Render(out.Lang, out.Notice))
+	if ib.callbackID != "" {
+		// A tap dropped by the flood limit is answered too, or its button keeps spinning: with a toast
+		// saying why nothing happened, except on the tap that gets the warning as a message.
+		notice := out.Notice
+		if out.Skipped == "flood" && len(out.Replies) == 0 {
+			notice = locales.Common.SlowDownShort
+		}
+		b.answerCallback(ctx, ib.callbackID, b.cfg.Catalog.Render(out.Lang, notice))
 	}
 	if err := b.deliver(ctx, ib, out.Result); err != nil {
 		b.metrics.fail("send")
@@ -149,6 +155,16 @@ func (b *Bot) reply(ctx context.Context, ib inbound, lang locales.Lang, r flows.
 			return fmt.Errorf("render %s: %w", r.File.Kind, err)
 		}
 		return b.sendFile(ctx, ib.chat, f, text, markup)
+	}
+	if v := r.Venue; v != nil {
+		return b.send.do(ctx, "sendVenue", func(ctx context.Context) error {
+			p := &tg.SendVenueParams{ChatID: ib.chat, Latitude: v.Lat, Longitude: v.Lon, Title: v.Title, Address: v.Address}
+			if markup != nil {
+				p.ReplyMarkup = markup
+			}
+			_, err := b.api.SendVenue(ctx, p)
+			return err
+		})
 	}
 	if r.Edit && ib.in.MessageID != 0 {
 		err := b.send.do(ctx, "editMessageText", func(ctx context.Context) error {

@@ -19,8 +19,9 @@ import (
 )
 
 // BenchmarkRSVP measures RSVPs through the whole bot: b.N alumni, each on a meetup's page, tap
-// "Saya hadir" at once; half get a seat (answered with the updated page, the ticket's QR code as a
-// photo and the calendar file), half go on the waitlist. The pages are opened before the timer.
+// "Aku ikut" at once; half get a seat (answered with the page edited in place and the ticket, one QR
+// photo; the calendar file comes only from its button), half go on the waiting list (the page edited
+// and one short message). The pages are opened before the timer.
 //
 //	go test -run '^$' -bench RSVP -benchtime 2000x -count 6 ./bot/
 func BenchmarkRSVP(b *testing.B) {

@@ -51,7 +51,7 @@ func TestRSVPRushThroughTheBot(t *testing.T) {
 		c.API.SendText(u, "/start ev_rush")
 	}
 	settle()
-	// Everyone taps "Saya hadir" at once.
+	// Everyone taps "Aku ikut" at once.
 	for _, u := range users {
 		msg, ok := c.API.LastMessage(u.ID)
 		if !ok || len(msg.Buttons) == 0 {
@@ -72,9 +72,17 @@ func TestRSVPRushThroughTheBot(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		told := countMessages(c.API.Chat(u.ID), "Kamu terdaftar di Temu Alumni Jambi", "Kursi sudah penuh. Kamu di daftar tunggu nomor")
+		chat := c.API.Chat(u.ID)
+		told := countMessages(chat, "✅ Kursimu sudah aman!", "Oke, kamu masuk daftar tunggu Temu Alumni Jambi")
 		if told != 1 {
 			t.Fatalf("%d was told %d times about their RSVP", u.ID, told)
+		}
+		// One tap, one new message: the page (edited in place) and the answer, nothing else.
+		if len(chat) != 2 || !chat[0].Edited {
+			t.Fatalf("%d: the tap left %d messages (page edited: %t), want the page and one answer", u.ID, len(chat), len(chat) > 0 && chat[0].Edited)
+		}
+		if seat.Status == flows.SeatConfirmed && chat[1].Media != "photo" {
+			t.Fatalf("%d: the ticket is a %q message, want the QR photo", u.ID, chat[1].Media)
 		}
 		switch seat.Status {
 		case flows.SeatConfirmed:
@@ -114,7 +122,7 @@ func TestRSVPRushThroughTheBot(t *testing.T) {
 	}
 	sendNotices()
 	sendNotices() // a second run sends nothing again
-	const offerText = "Kabar baik! Ada kursi kosong di Temu Alumni Jambi"
+	const offerText = "Kabar baik! Ada kursi kosong untukmu di Temu Alumni Jambi"
 	for pos := 1; pos <= n-100; pos++ {
 		want := 0
 		if pos <= 30 {

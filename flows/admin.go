@@ -14,6 +14,7 @@ const (
 	adMenu         = "menu"
 	adCancelPick   = "mt_pick" // which meetup to cancel
 	adCancelMeetup = "mt_ok"   // are you sure?
+	adDone         = "done"    // a panitia task ended; its message leads back to the menu
 )
 
 // adminState is the meetup about to be cancelled.
@@ -38,6 +39,16 @@ func (admin) menu(t *Turn) {
 	if r.Super && t.app.Grants != nil {
 		kb = append(kb, []Button{t.button(locales.Msg("btn.admin_grant"), "grant"), t.button(locales.Msg("btn.admin_list"), "list")})
 	}
+	var work []Button // a panitia's everyday tasks, so none needs a typed command
+	if enabled(t.app, create{}) {
+		work = append(work, t.button(locales.Msg("btn.admin_create"), "create"))
+	}
+	if enabled(t.app, reports{}) {
+		work = append(work, t.button(locales.Msg("btn.admin_report"), "report"))
+	}
+	if len(work) > 0 {
+		kb = append(kb, work)
+	}
 	if t.deskEnabled() {
 		kb = append(kb, []Button{t.button(locales.Msg("btn.admin_checkin"), "checkin"), t.button(locales.Msg("btn.admin_cancel_meetup"), "cancel")})
 	}
@@ -56,16 +67,26 @@ func (a admin) Prompt(t *Turn) {
 		a.cancelPick(t)
 	case adCancelMeetup:
 		a.cancelAsk(t, state[adminState](t).Meetup)
+	case adDone:
+		a.menu(t)
 	default: // a state from an older version of the bot: start over cleanly
 		t.restart("", "")
 		t.say(locales.Msg("help.text"))
 	}
 }
 
-// Text: the menu is answered with buttons only.
+// Text: the menu is answered with buttons only. After a task ended the chat is idle in all but the
+// button back to the menu, so text goes where it goes when idle.
 func (a admin) Text(t *Turn, _ string) {
+	if t.s.Conv.Step == adDone {
+		t.restart("", "")
+		t.message()
+		return
+	}
+	n := len(t.res.Replies)
 	t.say(locales.Msg("input.use_buttons"))
 	a.Prompt(t)
+	t.joinFrom(n) // one message: the note and the question
 }
 
 func (a admin) Tap(t *Turn, b Tap) {
@@ -87,6 +108,14 @@ func (a admin) Tap(t *Turn, b Tap) {
 		t.enter(organizers{}, roList)
 	case b.Action == "menu":
 		a.Start(t, Entry{}, "")
+	case step == adMenu && b.Action == "create" && enabled(t.app, create{}):
+		if t.permit(create{}, KindCommand) {
+			create{}.Start(t, Entry{Command: "buatacara"}, "")
+		}
+	case step == adMenu && b.Action == "report" && enabled(t.app, reports{}):
+		if t.permit(reports{}, KindCommand) {
+			reports{}.Start(t, Entry{Command: "laporan"}, "")
+		}
 	case step == adMenu && b.Action == "checkin" && t.deskEnabled():
 		t.enter(checkin{}, ckCode)
 	case step == adMenu && b.Action == "cancel" && t.deskEnabled():
@@ -98,8 +127,7 @@ func (a admin) Tap(t *Turn, b Tap) {
 	case step == adCancelMeetup && b.Action == "yes":
 		a.cancelMeetup(t, st.Meetup)
 	case step == adCancelMeetup && b.Action == "no":
-		t.restart("", "")
-		t.say(locales.Msg("admin.nothing_changed"))
+		t.organizerDone(locales.Msg("admin.nothing_changed"))
 	default:
 		t.stale()
 	}
@@ -123,8 +151,7 @@ func (admin) cancelPick(t *Turn) {
 		kb = append(kb, []Button{t.button(locales.Raw(m.Title), "mt", m.ID)})
 	}
 	if len(kb) == 0 {
-		t.restart("", "")
-		t.say(locales.Msg("admin.cancel_none"))
+		t.organizerDone(locales.Msg("admin.cancel_none"))
 		return
 	}
 	kb = append(kb, []Button{t.button(locales.Msg("btn.admin_menu"), "menu")})
@@ -137,8 +164,7 @@ func (admin) cancelAsk(t *Turn, id string) {
 		return
 	}
 	if m.Status == MeetupCancelled {
-		t.restart("", "")
-		t.say(locales.Msg("admin.meetup_was_cancelled", "Title", m.Title))
+		t.organizerDone(locales.Msg("admin.meetup_was_cancelled", "Title", m.Title))
 		return
 	}
 	av, err := t.app.Meetups.Availability(t.ctx, m.ID)
@@ -148,7 +174,7 @@ func (admin) cancelAsk(t *Turn, id string) {
 	}
 	prov, _ := t.app.Atlas.Province(m.Province)
 	t.say(locales.Msg("admin.cancel_ask", "Title", m.Title,
-		"When", locales.FormatDateTime(m.Start.In(prov.Zone), t.res.Lang, prov.ZoneName),
+		"When", locales.FormatDateTimeRange(m.Start.In(prov.Zone), m.End.In(prov.Zone), t.res.Lang, prov.ZoneName),
 		"Holders", av.Confirmed+av.Offered+av.Waitlisted),
 		[]Button{t.button(locales.Msg("btn.admin_cancel_yes"), "yes"), t.button(locales.Msg("btn.admin_no"), "no")})
 }
@@ -165,14 +191,19 @@ func (admin) cancelMeetup(t *Turn, id string) {
 	// of this update: a second look at the meetup would find it cancelled already.
 	told, err := t.app.Desk.CancelMeetup(t.ctx, *m)
 	if errors.Is(err, ErrCancelledBefore) {
-		t.restart("", "")
-		t.say(locales.Msg("admin.meetup_was_cancelled", "Title", m.Title))
+		t.organizerDone(locales.Msg("admin.meetup_was_cancelled", "Title", m.Title))
 		return
 	}
 	if err != nil {
 		t.fail(err)
 		return
 	}
-	t.restart("", "")
-	t.say(locales.Msg("admin.meetup_cancelled", "Title", m.Title, "Holders", told))
+	t.organizerDone(locales.Msg("admin.meetup_cancelled", "Title", m.Title, "Holders", told))
+}
+
+// organizerDone ends a panitia's task (appointing, cancelling, checking in, a report) with text and
+// a button back to the organizer menu, so no reply of theirs is a dead end.
+func (t *Turn) organizerDone(text locales.Text) {
+	t.restart(admin{}.Name(), adDone)
+	t.say(text, []Button{t.button(locales.Msg("btn.admin_menu"), "menu")})
 }

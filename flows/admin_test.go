@@ -182,8 +182,8 @@ func TestGrantedOrganizerChecksInOnlyTheirProvince(t *testing.T) {
 	jambi, gtlo := d.rsvp("jambi-2027", 10), d.rsvp("gorontalo-2027", 11)
 
 	expectIn(t, d.send(deskSuper, "/admin"), "Kamu super-admin", "[➕ Tambah panitia][👥 Daftar panitia]")
-	expectIn(t, d.tap(deskSuper, "➕ Tambah panitia"), "user ID Telegram")
-	expectIn(t, d.send(deskSuper, "lima ratus"), "belum berupa user ID")
+	expectIn(t, d.tap(deskSuper, "➕ Tambah panitia"), "nomor ID Telegram")
+	expectIn(t, d.send(deskSuper, "lima ratus"), "belum berupa nomor ID")
 	expectIn(t, d.send(deskSuper, "1"), "1 sudah super-admin")
 	got := d.send(deskSuper, "500")
 	expectIn(t, got, "500 jadi panitia untuk provinsi mana?", "[🇮🇩 Semua provinsi]", "[Jambi]")
@@ -206,7 +206,7 @@ func TestGrantedOrganizerChecksInOnlyTheirProvince(t *testing.T) {
 	}
 
 	expectIn(t, d.send(org, "/checkin "+strings.ToLower(jambi[:3])+" "+jambi[3:]),
-		"✅ Check-in berhasil: Hujaipah, Kota Jambi, gelombang 27 — Temu Alumni Jambi, pukul 08.30 WIB.",
+		"✅ Hadir: Hujaipah, Kota Jambi, gelombang 27 — Temu Alumni Jambi, dicatat pukul 08.30 WIB.",
 		"Ketik kode berikutnya")
 	expectIn(t, d.send(org, gtlo), "Kode "+gtlo+" tidak ditemukan di acara yang kamu kelola")
 	if !d.checkedIn("jambi-2027", 10) || d.checkedIn("gorontalo-2027", 11) {
@@ -297,15 +297,15 @@ func TestCheckInByCode(t *testing.T) {
 	expectIn(t, d.send(deskSuper, "/checkin"), "Ketik kode check-in peserta")
 	expectIn(t, d.send(deskSuper, "abc"), "belum seperti kode check-in")
 	expectIn(t, d.send(deskSuper, " "+strings.ToLower(vita)+" "),
-		"✅ Check-in berhasil: Vita, Kota Gorontalo, gelombang 12 — Temu Alumni Gorontalo, pukul 09.30 WITA.")
+		"✅ Hadir: Vita, Kota Gorontalo, gelombang 12 — Temu Alumni Gorontalo, dicatat pukul 09.30 WITA.")
 	d.now = d.now.Add(7 * time.Minute)
-	expectIn(t, d.send(deskSuper, vita), "⚠️ Kode "+vita+" sudah dipakai: Vita, Kota Gorontalo, gelombang 12 sudah check-in pukul 09.30 WITA.")
+	expectIn(t, d.send(deskSuper, vita), "⚠️ Kode "+vita+" sudah dipakai: Vita, Kota Gorontalo, gelombang 12 sudah dicatat hadir pukul 09.30 WITA.")
 	expectIn(t, d.send(deskSuper, "/checkin ZZZZZZ"), "Kode ZZZZZZ tidak ditemukan")
 
 	if _, _, err := d.st.CancelRSVP(d.ctx, "gorontalo-2027", 12, d.now.Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	expectIn(t, d.send(deskSuper, rahmat), "Kode "+rahmat+" tidak ditemukan", "pendaftarannya sudah dibatalkan")
+	expectIn(t, d.send(deskSuper, rahmat), "Kode "+rahmat+" tidak ditemukan", "kursinya sudah dibatalkan")
 	if d.checkedIn("gorontalo-2027", 12) {
 		t.Fatal("a cancelled RSVP was checked in")
 	}
@@ -334,15 +334,15 @@ func TestScannedTicket(t *testing.T) {
 	code := d.rsvp("gorontalo-2027", 11)
 	token := d.signer.Token("gorontalo-2027", 11, code)
 
-	expectIn(t, d.send(deskSuper, "/start ci_"+token), "Check in Vita, Kota Gorontalo, gelombang 12 untuk Temu Alumni Gorontalo?")
-	data := d.button(deskSuper, "✅ Check in")
+	expectIn(t, d.send(deskSuper, "/start ci_"+token), "Catat hadir: Vita, Kota Gorontalo, gelombang 12 — Temu Alumni Gorontalo?")
+	data := d.button(deskSuper, "✅ Catat hadir")
 	if strings.Contains(data, token) || strings.Contains(data, code) || len(data) > 64 {
 		t.Fatalf("button data %q carries the ticket", data)
 	}
 	if d.checkedIn("gorontalo-2027", 11) {
 		t.Fatal("checked in before the tap")
 	}
-	expectIn(t, d.tap(deskSuper, "✅ Check in"), "✅ Check-in berhasil: Vita, Kota Gorontalo, gelombang 12 — Temu Alumni Gorontalo, pukul 09.30 WITA.")
+	expectIn(t, d.tap(deskSuper, "✅ Catat hadir"), "✅ Hadir: Vita, Kota Gorontalo, gelombang 12 — Temu Alumni Gorontalo, dicatat pukul 09.30 WITA.")
 	if !d.checkedIn("gorontalo-2027", 11) {
 		t.Fatal("not checked in")
 	}
@@ -351,7 +351,7 @@ func TestScannedTicket(t *testing.T) {
 	}
 	d.now = d.now.Add(time.Minute)
 	expectIn(t, d.tapData(deskSuper, data), "Tombol ini sudah tidak berlaku") // later: stale
-	expectIn(t, d.send(deskSuper, "/start ci_"+token), "sudah check-in pukul 09.30 WITA")
+	expectIn(t, d.send(deskSuper, "/start ci_"+token), "sudah dicatat hadir pukul 09.30 WITA")
 
 	// One character changed, at every position: invalid, whatever the organizer.
 	d.alumnus(12, "Rahmat", "75.01", 5)
@@ -381,11 +381,11 @@ func TestScannedTicket(t *testing.T) {
 	}
 
 	// The RSVP is cancelled between the scan and the tap, and then scanned again.
-	expectIn(t, d.send(deskSuper, "/start ci_"+token2), "Check in Rahmat, Kabupaten Gorontalo, gelombang 5")
+	expectIn(t, d.send(deskSuper, "/start ci_"+token2), "Catat hadir: Rahmat, Kabupaten Gorontalo, gelombang 5")
 	if _, _, err := d.st.CancelRSVP(d.ctx, "gorontalo-2027", 12, d.now.Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	expectIn(t, d.tap(deskSuper, "✅ Check in"), "Pendaftaran Rahmat, Kabupaten Gorontalo, gelombang 5 untuk Temu Alumni Gorontalo sudah dibatalkan")
+	expectIn(t, d.tap(deskSuper, "✅ Catat hadir"), "Kursi Rahmat, Kabupaten Gorontalo, gelombang 5 di Temu Alumni Gorontalo sudah dibatalkan")
 	expectIn(t, d.send(deskSuper, "/start ci_"+token2), "sudah dibatalkan, jadi tiket ini tidak berlaku lagi")
 	if d.checkedIn("gorontalo-2027", 12) {
 		t.Fatal("a cancelled RSVP was checked in")
@@ -417,9 +417,9 @@ func TestCancelMeetupTellsEveryHolderOnce(t *testing.T) {
 	expectIn(t, got, "Acara mana yang mau dibatalkan?", "[Temu Alumni Jambi]")
 	deskExpectNot(t, got, "Gorontalo")
 	expectIn(t, d.tap(500, "Temu Alumni Jambi"),
-		"Yakin mau membatalkan Temu Alumni Jambi (Kamis, 18 Maret 2027 pukul 09.00 WIB)? 4 alumni yang sudah mendaftar atau menunggu kursi akan kami kabari.")
+		"Yakin mau membatalkan Temu Alumni Jambi (Kamis, 18 Maret 2027 pukul 09.00–15.00 WIB)? Kami akan mengabari 4 alumni yang sudah ikut atau ada di daftar tunggu.")
 	confirm := d.button(500, "Ya, batalkan acara")
-	expectIn(t, d.tapData(500, confirm), "Temu Alumni Jambi sudah dibatalkan dan pendaftarannya ditutup. Kami sedang mengabari 4 alumni")
+	expectIn(t, d.tapData(500, confirm), "Temu Alumni Jambi sudah dibatalkan. Kami sedang mengabari 4 alumni")
 	// The same cancellation again: from the store directly (a retry), and from the old button.
 	if n, err := d.st.CancelMeetup(d.ctx, *m); !errors.Is(err, flows.ErrCancelledBefore) || n != 0 {
 		t.Fatalf("second cancellation told %d, %v", n, err)
@@ -507,4 +507,36 @@ func TestOrganizersFlowIsSuperOnly(t *testing.T) {
 	// The super-admin gets there from the menu.
 	d.send(deskSuper, "/admin")
 	expectIn(t, d.tap(deskSuper, "👥 Daftar panitia"), "21")
+}
+
+// Every reply of the organizer flows is one message with a way forward: a note before a question
+// joins it, and a finished task leads back to the menu; text typed after that goes where idle text
+// goes, not to the menu.
+func TestOrganizerRepliesAreOneMessageWithAWayOn(t *testing.T) {
+	d := newDesk(t)
+	d.app.Writer, d.app.Reports = d.st, d.st // every part a panitia uses
+	d.send(deskSuper, "/admin")
+	d.send(deskSuper, "halo") // the menu takes buttons only
+	if got := d.last[deskSuper].Replies; len(got) != 1 || len(got[0].Buttons) == 0 {
+		t.Fatalf("text at the menu: %d replies, want one with the menu's buttons: %+v", len(got), got)
+	}
+	expectIn(t, d.render(d.last[deskSuper]), "Menu panitia")
+	d.tap(deskSuper, "✅ Check-in peserta")
+	got := d.tap(deskSuper, "Selesai")
+	if rs := d.last[deskSuper].Replies; len(rs) != 1 {
+		t.Fatalf("finishing check-in: %d replies, want 1", len(rs))
+	}
+	expectIn(t, got, "check-in selesai", "[‹ Menu panitia]")
+	expectIn(t, d.tap(deskSuper, "‹ Menu panitia"), "Menu panitia 🛠", "[✅ Check-in peserta]")
+	d.tap(deskSuper, "✅ Check-in peserta")
+	d.tap(deskSuper, "Selesai")
+	if got := d.send(deskSuper, "halo"); strings.Contains(got, "Menu panitia 🛠") {
+		t.Errorf("text after a finished task reopened the menu:\n%s", got)
+	}
+	// The menu leads to every task of a panitia, none needs a typed command.
+	menu := d.send(deskSuper, "/admin")
+	expectIn(t, menu, "[🗓 Buat/ubah acara][📊 Laporan acara]")
+	expectIn(t, d.tap(deskSuper, "📊 Laporan acara"), "Laporan acara mana")
+	d.send(deskSuper, "/admin")
+	expectIn(t, d.tap(deskSuper, "🗓 Buat/ubah acara"), "acara baru")
 }

@@ -97,8 +97,10 @@ func (k checkin) Text(t *Turn, s string) {
 		k.code(t, s)
 		return
 	}
+	n := len(t.res.Replies)
 	t.say(locales.Msg("input.use_buttons"))
 	k.Prompt(t)
+	t.joinFrom(n) // one message: the note and the question
 }
 
 func (k checkin) Tap(t *Turn, b Tap) {
@@ -110,8 +112,7 @@ func (k checkin) Tap(t *Turn, b Tap) {
 	case b.Action == "menu":
 		admin{}.Start(t, Entry{}, "")
 	case step == ckCode && b.Action == "done":
-		t.restart("", "")
-		t.say(locales.Msg("checkin.finished"))
+		t.organizerDone(locales.Msg("checkin.finished"))
 	case step == ckScan && b.Action == "in":
 		k.scanCheckIn(t)
 	default:
@@ -216,11 +217,11 @@ func (checkin) result(t *Turn, m *Meetup, ci CheckIn, code string) (locales.Text
 	}
 }
 
-// checkinTime shows a check-in time in the venue's zone: "09.14 WITA" today, with the date otherwise.
+// checkinTime shows a check-in time in the venue's zone: "09.14 WITA" ("09:14 WITA" in English) today, with the date otherwise.
 func checkinTime(t *Turn, at time.Time, prov area.Province) string {
 	at, now := at.In(prov.Zone), t.in.Now.In(prov.Zone)
 	if at.YearDay() == now.YearDay() && at.Year() == now.Year() {
-		return at.Format("15.04") + " " + prov.ZoneName
+		return locales.FormatTime(at, t.res.Lang) + " " + prov.ZoneName
 	}
 	return locales.FormatDateTime(at, t.res.Lang, prov.ZoneName)
 }
@@ -230,7 +231,7 @@ func checkinTime(t *Turn, at time.Time, prov area.Province) string {
 // verified meetup, alumnus and code.
 func (k checkin) scan(t *Turn, token string) {
 	if !t.deskEnabled() || t.app.Tickets == nil {
-		t.say(locales.Msg("checkin.scan_invalid"))
+		t.organizerDone(locales.Msg("checkin.scan_invalid"))
 		return
 	}
 	ms := t.deskMeetups()
@@ -243,7 +244,7 @@ func (k checkin) scan(t *Turn, token string) {
 	}
 	mt, al, code, ok := t.app.Tickets.Check(token, ids)
 	if !ok || al == 0 {
-		t.say(locales.Msg("checkin.scan_invalid"))
+		t.organizerDone(locales.Msg("checkin.scan_invalid"))
 		return
 	}
 	t.restart(k.Name(), ckScan)
@@ -258,8 +259,7 @@ func (checkin) scanAsk(t *Turn, id string, alumnus int64, code string) {
 		return
 	}
 	if m.Status == MeetupCancelled {
-		t.restart("", "")
-		t.say(locales.Msg("checkin.meetup_cancelled", "Code", code, "Title", m.Title))
+		t.organizerDone(locales.Msg("checkin.meetup_cancelled", "Code", code, "Title", m.Title))
 		return
 	}
 	who, ok := alumnusArgs(t, alumnus)
@@ -272,8 +272,7 @@ func (checkin) scanAsk(t *Turn, id string, alumnus int64, code string) {
 		return
 	}
 	if !found || holder != alumnus {
-		t.restart("", "")
-		t.say(locales.Msg("checkin.scan_cancelled", append(who, "Title", m.Title)...))
+		t.organizerDone(locales.Msg("checkin.scan_cancelled", append(who, "Title", m.Title)...))
 		return
 	}
 	at, in, err := t.app.Desk.CheckedInAt(t.ctx, m.ID, alumnus)
@@ -282,9 +281,8 @@ func (checkin) scanAsk(t *Turn, id string, alumnus int64, code string) {
 		return
 	}
 	if in {
-		t.restart("", "")
 		prov, _ := t.app.Atlas.Province(m.Province)
-		t.say(locales.Msg("checkin.already", append(who, "Title", m.Title, "Code", code, "Time", checkinTime(t, at, prov))...))
+		t.organizerDone(locales.Msg("checkin.already", append(who, "Title", m.Title, "Code", code, "Time", checkinTime(t, at, prov))...))
 		return
 	}
 	t.say(locales.Msg("checkin.scan_ask", append(who, "Title", m.Title)...),
@@ -303,9 +301,8 @@ func (k checkin) scanCheckIn(t *Turn) {
 		t.stale()
 		return
 	}
-	t.restart("", "")
 	if m.Status == MeetupCancelled {
-		t.say(locales.Msg("checkin.meetup_cancelled", "Code", code, "Title", m.Title))
+		t.organizerDone(locales.Msg("checkin.meetup_cancelled", "Code", code, "Title", m.Title))
 		return
 	}
 	ci, err := t.app.Desk.CheckIn(t.ctx, m.ID, al, code, t.in.Now)
@@ -316,11 +313,11 @@ func (k checkin) scanCheckIn(t *Turn) {
 	if ci.Status == CheckInUnknown { // cancelled since the scan
 		who, ok := alumnusArgs(t, al)
 		if ok {
-			t.say(locales.Msg("checkin.scan_cancelled", append(who, "Title", m.Title)...))
+			t.organizerDone(locales.Msg("checkin.scan_cancelled", append(who, "Title", m.Title)...))
 		}
 		return
 	}
 	if text, ok := k.result(t, m, ci, code); ok {
-		t.say(text)
+		t.organizerDone(text)
 	}
 }

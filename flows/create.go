@@ -134,8 +134,10 @@ func (k create) mkEditable(t *Turn) []Meetup {
 func (k create) mkBeginNew(t *Turn) {
 	t.restart(k.Name(), stepMkTitle)
 	state[createState](t).Mode = "new"
+	n := len(t.res.Replies)
 	t.say(locales.Msg("create.new_intro"))
 	k.Prompt(t)
+	t.joinFrom(n) // one message: the note and the question
 }
 
 // mkBeginEdit starts walking the questions with a meetup's current answers as defaults.
@@ -146,8 +148,7 @@ func (k create) mkBeginEdit(t *Turn, id string) {
 		return
 	}
 	if m == nil || m.Status == MeetupCancelled || !m.End.After(t.in.Now) || !t.userRole().Covers(m.Province) {
-		t.restart("", "")
-		t.say(locales.Msg("create.gone"))
+		t.organizerDone(locales.Msg("create.gone"))
 		return
 	}
 	prov, _ := t.app.Atlas.Province(m.Province)
@@ -165,8 +166,10 @@ func (k create) mkBeginEdit(t *Turn, id string) {
 		End: end.Format("15:04"), Cap: m.Capacity, Desc: m.Description,
 	}
 	state[createState](t).Workshops = ws
+	n := len(t.res.Replies)
 	t.say(locales.Msg("create.edit_intro", "Title", m.Title))
 	k.Prompt(t)
+	t.joinFrom(n) // one message: the note and the question
 }
 
 // mkGo moves to a step and asks its question; buttons of the previous question become stale.
@@ -230,7 +233,7 @@ func (k create) Prompt(t *Turn) {
 	case stepMkStart:
 		k.mkAsk(t, locales.Msg("create.ask_start", "Zone", zone.ZoneName), false)
 	case stepMkEnd:
-		k.mkAsk(t, locales.Msg("create.ask_end", "Start", mkDots(st.Start), "Zone", zone.ZoneName), false)
+		k.mkAsk(t, locales.Msg("create.ask_end", "Start", mkClock(t, st.Start), "Zone", zone.ZoneName), false)
 	case stepMkCapacity:
 		k.mkAsk(t, locales.Msg("create.ask_capacity"), false)
 	case stepMkDesc:
@@ -242,14 +245,13 @@ func (k create) Prompt(t *Turn) {
 	case stepMkWsTrainer:
 		t.say(locales.Msg("create.ask_ws_trainer"), []Button{t.button(locales.Msg("btn.create_skip"), "skip")})
 	case stepMkWsStart:
-		t.say(locales.Msg("create.ask_ws_start", "From", mkDots(st.Start), "To", mkDots(st.End), "Zone", zone.ZoneName))
+		t.say(locales.Msg("create.ask_ws_start", "From", mkClock(t, st.Start), "To", mkClock(t, st.End), "Zone", zone.ZoneName))
 	case stepMkWsEnd:
-		t.say(locales.Msg("create.ask_ws_end", "Start", mkDots(st.WsStart), "To", mkDots(st.End), "Zone", zone.ZoneName))
+		t.say(locales.Msg("create.ask_ws_end", "Start", mkClock(t, st.WsStart), "To", mkClock(t, st.End), "Zone", zone.ZoneName))
 	case stepMkPreview:
 		k.mkPreview(t)
 	default: // a state from an older version of the bot
-		t.restart("", "")
-		t.say(locales.Msg("create.start_over"))
+		t.organizerDone(locales.Msg("create.start_over"))
 	}
 }
 
@@ -326,7 +328,7 @@ func (k create) Text(t *Turn, s string) {
 	case stepMkStart:
 		hm, ok := mkParseClock(s, zone.ZoneName)
 		if !ok {
-			k.mkAsk(t, locales.Msg("create.time_invalid", "Example", "09.00"), false)
+			k.mkAsk(t, locales.Msg("create.time_invalid", "Example", mkClock(t, "09:00")), false)
 			return
 		}
 		if !k.mkStartOK(t, st.Date, hm) {
@@ -337,11 +339,11 @@ func (k create) Text(t *Turn, s string) {
 	case stepMkEnd:
 		hm, ok := mkParseClock(s, zone.ZoneName)
 		if !ok {
-			k.mkAsk(t, locales.Msg("create.time_invalid", "Example", "15.00"), false)
+			k.mkAsk(t, locales.Msg("create.time_invalid", "Example", mkClock(t, "15:00")), false)
 			return
 		}
 		if hm <= st.Start {
-			k.mkAsk(t, locales.Msg("create.end_before_start", "Start", mkDots(st.Start), "Zone", zone.ZoneName), false)
+			k.mkAsk(t, locales.Msg("create.end_before_start", "Start", mkClock(t, st.Start), "Zone", zone.ZoneName), false)
 			return
 		}
 		k.mkSet(t, hm)
@@ -387,7 +389,7 @@ func (k create) Text(t *Turn, s string) {
 	case stepMkWsStart:
 		hm, ok := mkParseClock(s, zone.ZoneName)
 		if !ok || hm < st.Start || hm >= st.End {
-			t.say(locales.Msg("create.ws_start_invalid", "From", mkDots(st.Start), "To", mkDots(st.End), "Zone", zone.ZoneName))
+			t.say(locales.Msg("create.ws_start_invalid", "From", mkClock(t, st.Start), "To", mkClock(t, st.End), "Zone", zone.ZoneName))
 			return
 		}
 		st.WsStart = hm
@@ -395,7 +397,7 @@ func (k create) Text(t *Turn, s string) {
 	case stepMkWsEnd:
 		hm, ok := mkParseClock(s, zone.ZoneName)
 		if !ok || hm <= st.WsStart || hm > st.End {
-			t.say(locales.Msg("create.ws_end_invalid", "Start", mkDots(st.WsStart), "To", mkDots(st.End), "Zone", zone.ZoneName))
+			t.say(locales.Msg("create.ws_end_invalid", "Start", mkClock(t, st.WsStart), "To", mkClock(t, st.End), "Zone", zone.ZoneName))
 			return
 		}
 		w := mkWorkshop{Title: st.WsTitle, Trainer: st.WsTrainer, Start: st.WsStart, End: hm}
@@ -403,11 +405,15 @@ func (k create) Text(t *Turn, s string) {
 		st.WsTitle = ""
 		st.WsTrainer = ""
 		st.WsStart = ""
+		n := len(t.res.Replies)
 		t.say(locales.Msg("create.ws_added", "Title", w.Title))
 		k.mkGo(t, stepMkWorkshops)
+		t.joinFrom(n) // one message: the note and the question
 	default: // the menu, the agenda and the preview are answered with buttons
+		n := len(t.res.Replies)
 		t.say(locales.Msg("input.use_buttons"))
 		k.Prompt(t)
+		t.joinFrom(n) // one message: the note and the question
 	}
 }
 
@@ -439,7 +445,7 @@ func (k create) mkKeep(t *Turn) {
 		}
 	case stepMkEnd:
 		if st.End <= st.Start {
-			k.mkAsk(t, locales.Msg("create.end_before_start", "Start", mkDots(st.Start), "Zone", zone.ZoneName), false)
+			k.mkAsk(t, locales.Msg("create.end_before_start", "Start", mkClock(t, st.Start), "Zone", zone.ZoneName), false)
 			return
 		}
 	case stepMkCapacity:
@@ -557,8 +563,10 @@ func (k create) Tap(t *Turn, b Tap) {
 		k.mkGo(t, stepMkDate)
 	case c.Step == stepMkWorkshops && b.Action == "add":
 		if len(st.Workshops) >= mkWorkshopsMax {
+			n := len(t.res.Replies)
 			t.say(locales.Msg("create.ws_max", "Max", mkWorkshopsMax))
 			k.Prompt(t)
+			t.joinFrom(n) // one message: the note and the question
 			return
 		}
 		k.mkGo(t, stepMkWsTitle)
@@ -572,11 +580,12 @@ func (k create) Tap(t *Turn, b Tap) {
 	case c.Step == stepMkPreview && b.Action == "draft":
 		k.mkSave(t, MeetupDraft)
 	case c.Step == stepMkPreview && b.Action == "again":
+		n := len(t.res.Replies)
 		t.say(locales.Msg("create.again"))
 		k.mkGo(t, stepMkTitle)
+		t.joinFrom(n) // one message: the note and the question
 	case b.Action == "cancel":
-		t.restart("", "")
-		t.say(locales.Msg("create.cancelled"))
+		t.organizerDone(locales.Msg("create.cancelled"))
 	default:
 		t.stale()
 	}

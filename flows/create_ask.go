@@ -59,7 +59,7 @@ func (k create) mkShow(t *Turn, step string) string {
 		}
 		return locales.FormatDate(day, t.res.Lang)
 	case stepMkStart, stepMkEnd:
-		return mkDots(v) + " " + k.mkZone(t).ZoneName
+		return mkClock(t, v) + " " + k.mkZone(t).ZoneName
 	case stepMkDesc:
 		if utf8.RuneCountInString(v) > 60 {
 			return string([]rune(v)[:60]) + "…"
@@ -108,7 +108,7 @@ func (k create) mkWorkshopsPrompt(t *Turn) {
 	if len(kept) > 0 {
 		lines = append(lines, locales.Msg("event.agenda"))
 		for _, w := range kept {
-			lines = append(lines, locales.Msg("event.workshop", "From", mkDots(w.Start), "To", mkDots(w.End),
+			lines = append(lines, locales.Msg("event.workshop", "From", mkClock(t, w.Start), "To", mkClock(t, w.End),
 				"Zone", zone.ZoneName, "Title", w.Title, "Trainer", w.Trainer))
 		}
 		lines = append(lines, locales.Text{})
@@ -131,8 +131,7 @@ func (k create) mkPreview(t *Turn) {
 	st := state[createState](t)
 	m, ok := k.mkMeetup(t)
 	if !ok {
-		t.restart("", "")
-		t.say(locales.Msg("create.start_over"))
+		t.organizerDone(locales.Msg("create.start_over"))
 		return
 	}
 	if st.Mode != "edit" && (st.ID == "" || st.IDTitle != m.Title) {

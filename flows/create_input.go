@@ -121,5 +121,11 @@ func mkSkipWord(s string) bool {
 	return false
 }
 
-// mkDots writes a "15:04" clock time the Indonesian way: "15.04".
-func mkDots(hm string) string { return strings.Replace(hm, ":", ".", 1) }
+// mkClock shows a stored "15:04" time the way the user's language writes it: "09.00" in Indonesian,
+// "09:00" in English.
+func mkClock(t *Turn, hm string) string {
+	if t.res.Lang == locales.EN {
+		return hm
+	}
+	return strings.Replace(hm, ":", ".", 1)
+}

@@ -28,13 +28,11 @@ func (k create) mkSave(t *Turn, status MeetupStatus) {
 	r := t.userRole()
 	m, ok := k.mkMeetup(t)
 	if !ok {
-		t.restart("", "")
-		t.say(locales.Msg("create.start_over"))
+		t.organizerDone(locales.Msg("create.start_over"))
 		return
 	}
 	if !r.Covers(m.Province) {
-		t.restart("", "")
-		t.say(locales.Msg("create.province_not_yours", "Province", k.mkProvinceLabel(t, r.Province)))
+		t.organizerDone(locales.Msg("create.province_not_yours", "Province", k.mkProvinceLabel(t, r.Province)))
 		return
 	}
 	m.ID, m.Status = st.ID, status
@@ -50,8 +48,7 @@ func (k create) mkSave(t *Turn, status MeetupStatus) {
 		// Gone or over meanwhile, or moved out of the organizer's province: nothing to save. (A
 		// cancellation meanwhile the store's write refuses too, in the same step as the write.)
 		if cur == nil || !cur.End.After(t.in.Now) || !r.Covers(cur.Province) {
-			t.restart("", "")
-			t.say(locales.Msg("create.gone"))
+			t.organizerDone(locales.Msg("create.gone"))
 			return
 		}
 		m.ClaimWindow = cur.ClaimWindow
@@ -88,24 +85,24 @@ func (k create) mkSave(t *Turn, status MeetupStatus) {
 		t.stale() // the draft button is not offered once alumni hold a place
 		return
 	default: // WriteGone: cancelled meanwhile; saving would bring it back
-		t.restart("", "")
-		t.say(locales.Msg("create.gone"))
+		t.organizerDone(locales.Msg("create.gone"))
 		return
 	}
 	wasPublished := st.OStatus == MeetupPublished
-	t.restart("", "")
-	when := locales.FormatDateTime(m.Start.In(zone.Zone), t.res.Lang, zone.ZoneName)
+	when := locales.FormatDateTimeRange(m.Start.In(zone.Zone), m.End.In(zone.Zone), t.res.Lang, zone.ZoneName)
+	var done locales.Text
 	switch {
 	case status == MeetupDraft:
-		t.say(locales.Msg("create.saved_draft", "Title", m.Title))
+		done = locales.Msg("create.saved_draft", "Title", m.Title)
 	case edit && wasPublished:
-		t.say(locales.Msg("create.updated", "Title", m.Title, "When", when))
+		done = locales.Msg("create.updated", "Title", m.Title, "When", when)
 	default:
-		t.say(locales.Msg("create.published", "Title", m.Title, "When", when))
+		done = locales.Msg("create.published", "Title", m.Title, "When", when)
 	}
-	if status == MeetupPublished && t.app.BotUsername != "" {
-		t.say(locales.Msg("create.share", "Link", ShareLink(t.app.BotUsername, m.ID)))
+	if status == MeetupPublished && t.app.BotUsername != "" { // one message: the news and the link to share
+		done = locales.Lines(done, locales.Text{}, locales.Msg("create.share", "Link", ShareLink(t.app.BotUsername, m.ID)))
 	}
+	t.organizerDone(done)
 }
 
 // mkFreeID makes an id for a new meetup: a slug of the title and a short suffix, free in the store.

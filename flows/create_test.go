@@ -174,14 +174,14 @@ func TestCreateMeetupStepByStep(t *testing.T) {
 		"• 10.30–12.00 WITA Strategi Digital Marketing — Lembaga Pelatihan Screenesia")
 	preview := w.do(org, "[✅ Selesai]")
 	expectIn(t, preview, "Begini acaramu akan tampil untuk alumni:\nTemu Alumni Gorontalo Utara\n"+
-		"📅 Minggu, 19 September 2027 pukul 09.00 WITA\n📍 ASTON Gorontalo Hotel & Villas, Kota Gorontalo\n\n"+
+		"📅 Minggu, 19 September 2027 pukul 09.00–15.00 WITA\n📍 ASTON Gorontalo Hotel & Villas, Kota Gorontalo\n\n"+
 		"Bersama Dinas Tenaga Kerja Provinsi Gorontalo.\n\nAgenda:\n"+
-		"• 10.30–12.00 WITA Strategi Digital Marketing — Lembaga Pelatihan Screenesia\n\nKursi tersisa: 100 dari 100")
+		"• 10.30–12.00 WITA Strategi Digital Marketing — Lembaga Pelatihan Screenesia\n\n🪑 Kursi tersisa: 100 dari 100")
 	if w.saves.n != 0 {
 		t.Fatal("saved before publishing")
 	}
 	done := w.do(org, "[🚀 Terbitkan]")
-	expectIn(t, done, "Temu Alumni Gorontalo Utara sudah terbit 🎉 Minggu, 19 September 2027 pukul 09.00 WITA",
+	expectIn(t, done, "Temu Alumni Gorontalo Utara sudah terbit 🎉 Minggu, 19 September 2027 pukul 09.00–15.00 WITA",
 		"https://t.me/alumnibot_test_bot?start=ev_temu-alumni-gorontalo-utara-")
 
 	got := w.saved("Temu Alumni Gorontalo Utara")
@@ -318,7 +318,7 @@ func TestCreateLimitedToOneProvince(t *testing.T) {
 	expectIn(t, w.input(org, flows.Input{Kind: flows.KindButton, Data: forged}), "Tombol ini sudah tidak berlaku")
 	expectIn(t, w.do(org, "Kota Gorontalo"), "aku belum menemukan kabupaten atau kota itu di Jambi")
 	w.do(org, "Kota Jambi", "Swiss-Belhotel Jambi", "[Lewati]", "18-03-2027", "09.00", "15.00", "120", "[Lewati]")
-	expectIn(t, w.do(org, "[✅ Selesai]"), "📅 Kamis, 18 Maret 2027 pukul 09.00 WIB")
+	expectIn(t, w.do(org, "[✅ Selesai]"), "📅 Kamis, 18 Maret 2027 pukul 09.00–15.00 WIB")
 	w.do(org, "[🚀 Terbitkan]")
 	var inJambi *flows.Meetup
 	ms, err := w.st.MeetupsEndingAfter(ctx, w.now, 100)
@@ -374,7 +374,7 @@ func TestCreateDraftThenPublish(t *testing.T) {
 	expectIn(t, list, "Temu Alumni Gorontalo —")
 	mkExpectNot(t, list, "Gorontalo Utara")
 	draft := w.saved("Temu Alumni Gorontalo Utara")
-	expectIn(t, w.send(vita, "/start ev_"+draft.ID), "acara itu tidak ditemukan")
+	expectIn(t, w.send(vita, "/start ev_"+draft.ID), "acara itu tidak ada")
 
 	// Back to it: every answer kept, with "-" or the Tetap button, then published.
 	w.do(org, "/buatacara")
@@ -429,12 +429,12 @@ func TestCreateEditMeetupWithRSVPs(t *testing.T) {
 	expectIn(t, w.do(org, "04-02-2027"), "Sekarang: 09.00 WITA")
 	expectIn(t, w.do(org, "[Tetap]"), "Sekarang: 15.00 WITA")
 	expectIn(t, w.do(org, "12.00"), "Sekarang: 100")
-	expectIn(t, w.do(org, "1"), "Sudah ada 2 alumni yang memegang kursi, jadi jumlah kursinya paling sedikit 2.")
+	expectIn(t, w.do(org, "1"), "Sudah ada 2 alumni yang dapat kursi, jadi jumlah kursinya paling sedikit 2.")
 	w.do(org, "50", "[Tetap]")
 	// 10.30–12.00 still fits the shorter day.
 	expectIn(t, w.render(org.last), "• 10.30–12.00 WITA Strategi Digital Marketing")
 	preview := w.do(org, "[✅ Selesai]")
-	expectIn(t, preview, "📅 Kamis, 4 Februari 2027 pukul 09.00 WITA", "Kursi tersisa: 48 dari 50")
+	expectIn(t, preview, "📅 Kamis, 4 Februari 2027 pukul 09.00–12.00 WITA", "Kursi tersisa: 48 dari 50")
 	mkExpectNot(t, preview, "Simpan sebagai draf") // alumni already hold seats: it stays visible
 	expectIn(t, w.do(org, "[💾 Simpan perubahan]"), "Perubahan di Temu Alumni Gorontalo sudah tersimpan")
 	m, err := w.st.Meetup(ctx, "gorontalo-2027")
@@ -462,7 +462,7 @@ func TestCreateEditDropsWorkshopsOutsideNewHours(t *testing.T) {
 	got := w.do(org, "11.00", "-", "-")
 	expectIn(t, got, "Workshop Strategi Digital Marketing tidak lagi masuk jam acara")
 	mkExpectNot(t, got, "Agenda:")
-	expectIn(t, w.do(org, "[✅ Selesai]"), "📅 Rabu, 3 Februari 2027 pukul 09.00 WITA")
+	expectIn(t, w.do(org, "[✅ Selesai]"), "📅 Rabu, 3 Februari 2027 pukul 09.00–11.00 WITA")
 	mkExpectNot(t, w.render(org.last), "Agenda:")
 	expectIn(t, w.do(org, "[Batal]"), "Tidak ada perubahan yang disimpan")
 	w.expectNothingSaved()

@@ -5,7 +5,7 @@
 // say; it does no I/O beyond the small interfaces it is given (Meetups, Roles, Grants, Desk,
 // TicketChecker, MeetupWriter, Reports). Flows know nothing of Telegram or Redis: bot/ turns updates
 // into Inputs and Replies into Bot API calls, store/ persists Sessions. This package may import area
-// and locales, never bot or store.
+// and locales (and ticket/gcal, a leaf that builds Google Calendar links), never bot or store.
 //
 // # The registry
 //

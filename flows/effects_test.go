@@ -166,9 +166,13 @@ func TestEffectsOnceAcrossRedeliveryAndConflict(t *testing.T) {
 		setup: func(w *effectsWorld) {
 			w.smallMeetup(small)
 			a, b := w.alumnus(1, "15", "15.71"), w.alumnus(2, "15", "15.71")
-			for _, m := range []*member{a, b} {
+			for i, m := range []*member{a, b} {
 				w.send(m, "/start ev_"+small)
-				w.tap(m, w.cat.Render(locales.ID, locales.Msg("btn.rsvp")))
+				label := locales.Msg("btn.rsvp")
+				if i > 0 { // the meetup is full by then
+					label = locales.Msg("btn.join_waitlist")
+				}
+				w.tap(m, w.cat.Render(locales.ID, label))
 			}
 			if _, _, err := w.st.CancelRSVP(context.Background(), small, 1, w.now.Add(time.Hour)); err != nil {
 				w.t.Fatal(err)
@@ -185,9 +189,13 @@ func TestEffectsOnceAcrossRedeliveryAndConflict(t *testing.T) {
 		setup: func(w *effectsWorld) {
 			w.smallMeetup(small)
 			a, b := w.alumnus(1, "15", "15.71"), w.alumnus(2, "15", "15.71")
-			for _, m := range []*member{a, b} {
+			for i, m := range []*member{a, b} {
 				w.send(m, "/start ev_"+small)
-				w.tap(m, w.cat.Render(locales.ID, locales.Msg("btn.rsvp")))
+				label := locales.Msg("btn.rsvp")
+				if i > 0 { // the meetup is full by then
+					label = locales.Msg("btn.join_waitlist")
+				}
+				w.tap(m, w.cat.Render(locales.ID, label))
 			}
 			w.send(a, "/batal")
 			w.tap(a, "Temu Alumni Jambi")

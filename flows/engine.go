@@ -73,7 +73,7 @@ type Commit struct {
 }
 
 // Flood control: more than FloodLimit inputs in one FloodWindow and the rest of the window is
-// answered once with a warning and then dropped.
+// dropped; the first dropped input gets a warning that says so, a dropped tap a short pop-up.
 const (
 	FloodLimit  = 20
 	FloodWindow = 10 * time.Second
@@ -85,6 +85,9 @@ const (
 type Engine struct {
 	App      *App
 	Sessions Sessions
+	// NoFloodLimit turns flood control off: for the console, one person at a keyboard whose script
+	// may send many lines at once.
+	NoFloodLimit bool
 }
 
 // Outcome is what to do after Handle.
@@ -130,7 +133,7 @@ func (e *Engine) try(ctx context.Context, in Input) (Outcome, error) {
 		}
 		return out, nil
 	}
-	if l.Recent > FloodLimit {
+	if l.Recent > FloodLimit && !e.NoFloodLimit {
 		out := Outcome{Skipped: "flood", Result: Result{Lang: l.Session.lang(in)}}
 		if l.Recent == FloodLimit+1 {
 			out.Replies = []Reply{{Text: locales.Common.SlowDown}}

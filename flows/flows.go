@@ -48,6 +48,15 @@ type Reply struct {
 	Buttons [][]Button   `json:"b,omitempty"`
 	Edit    bool         `json:"e,omitempty"` // replace the message the button was pressed on
 	File    *Attachment  `json:"f,omitempty"` // send a file (or photo) with Text as its caption
+	Venue   *VenuePin    `json:"v,omitempty"` // send a map pin (Telegram venue) instead of text; Text is not shown
+}
+
+// VenuePin is a place on the map, sent as a Telegram venue: the phone opens it in its maps app.
+type VenuePin struct {
+	Lat     float64 `json:"lat"`
+	Lon     float64 `json:"lon"`
+	Title   string  `json:"t"`
+	Address string  `json:"a,omitempty"`
 }
 
 // Attachment names a file for the transport to make and send: flows decide what is sent (after every

@@ -6,9 +6,11 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/alumnibot/alumnibot/area"
 	"github.com/alumnibot/alumnibot/locales"
+	"github.com/alumnibot/alumnibot/ticket/gcal"
 )
 
 // Meetups is what the meetup conversations need of the store.
@@ -105,10 +107,23 @@ func (m meetups) Prompt(t *Turn) {
 	}
 }
 
-// Text: the meetups are answered with buttons only.
+// Text: the meetups are answered with buttons only; the current view is shown again under a line
+// saying so, in one message.
 func (meetups) Text(t *Turn, _ string) {
-	t.say(locales.Msg("input.use_buttons"))
+	useButtons(t)
+}
+
+// useButtons answers typed text where only buttons work: the current prompt again, under a line
+// saying to use the buttons (one message, not two).
+func useButtons(t *Turn) {
+	n := len(t.res.Replies)
 	t.prompt()
+	if len(t.res.Replies) == n+1 && t.res.Replies[n].File == nil && t.res.Replies[n].Venue == nil && !t.res.Replies[n].Edit {
+		r := &t.res.Replies[n]
+		r.Text = locales.Lines(locales.Msg("input.use_buttons"), locales.Text{}, r.Text)
+		return
+	}
+	t.res.Replies = append(t.res.Replies[:n:n], append([]Reply{{Text: locales.Msg("input.use_buttons")}}, t.res.Replies[n:]...)...)
 }
 
 func (m meetups) Tap(t *Turn, b Tap) {
@@ -133,8 +148,8 @@ func (m meetups) Tap(t *Turn, b Tap) {
 		t.add(r)
 	case step == evDetail && b.Action == "list":
 		m.showList(t, 0)
-	case step == evDetail && b.Action == "ics":
-		t.add(Reply{Text: locales.Msg("event.calendar_caption"), File: &Attachment{Kind: FileCalendar, Meetup: st.Meetup}})
+	case step == evDetail && b.Action == "ics": // pages sent before the button became global
+		offers{}.Tap(t, Tap{Action: "ics", Arg: st.Meetup})
 	case step == evDetail && b.Action == "rsvp":
 		m.rsvp(t, st.Meetup)
 	case step == evDetail && b.Action == "claim":
@@ -184,7 +199,7 @@ func (m meetups) showList(t *Turn, page int) {
 	t.restart(m.Name(), evList)
 	if len(ms) == 0 {
 		t.restart("", "")
-		t.say(locales.Msg("event.none"))
+		t.say(locales.Msg("event.none"), []Button{globalButton(locales.Msg("btn.my_tickets"), "mine", "")})
 		return
 	}
 	page = clampPage(page, len(ms), listPageSize)
@@ -198,13 +213,14 @@ func (meetups) listReply(t *Turn, ms []Meetup, page int) Reply {
 	end := min(len(ms), (page+1)*listPageSize)
 	for _, m := range ms[page*listPageSize : end] {
 		prov, _ := t.app.Atlas.Province(m.Province)
-		lines = append(lines, locales.Msg("event.list_item",
-			"Title", m.Title, "When", locales.FormatDate(m.Start.In(prov.Zone), t.res.Lang), "Venue", m.Venue.Name))
+		lines = append(lines, locales.Msg("event.list_item", // cut so five fit in a message
+			"Title", m.Title, "When", locales.FormatDate(m.Start.In(prov.Zone), t.res.Lang), "Venue", cut(m.Venue.Name, 40)))
 		kb = append(kb, []Button{t.button(locales.Raw(m.Title), "open", m.ID)})
 	}
 	if nav := t.navRow(page, len(ms), listPageSize); len(nav) > 0 {
 		kb = append(kb, nav)
 	}
+	kb = append(kb, []Button{globalButton(locales.Msg("btn.my_tickets"), "mine", "")})
 	return Reply{Text: locales.Lines(lines...), Buttons: kb}
 }
 
@@ -216,7 +232,7 @@ func loadMeetup(t *Turn, id string) *Meetup {
 		return nil
 	}
 	if m == nil || m.Status == MeetupDraft {
-		t.say(locales.Msg("event.not_found"))
+		t.say(locales.Msg("event.not_found"), forward("")...)
 		return nil
 	}
 	return m
@@ -237,6 +253,8 @@ func (mf meetups) showDetail(t *Turn, id string, edit bool) {
 }
 
 // detailReply is a meetup's page: when, where, agenda, seats, where the alumnus stands, and buttons.
+// It stays within the page budget (pageLines) and says each thing once: "full" only to those without
+// a place, a waiting-list position only in the alumnus's own line.
 func (meetups) detailReply(t *Turn, m *Meetup) (Reply, bool) {
 	seat, err := t.app.Meetups.SeatOf(t.ctx, m.ID, t.in.UserID)
 	if err != nil {
@@ -249,69 +267,149 @@ func (meetups) detailReply(t *Turn, m *Meetup) (Reply, bool) {
 		return Reply{}, false
 	}
 	lang := t.res.Lang
-	prov, _ := t.app.Atlas.Province(m.Province)
 	lines := append(pageLines(t, m), locales.Text{})
+	open := m.Status == MeetupPublished && m.End.After(t.in.Now)
+	full := av.Left() == 0 || av.Waitlisted > 0
+	var kb [][]Button
 	switch {
 	case m.Status == MeetupCancelled:
 		lines = append(lines, locales.Msg("event.cancelled"))
-	case !m.End.After(t.in.Now):
+	case !open:
 		lines = append(lines, locales.Msg("event.over"))
-	case av.Left() > 0 && av.Waitlisted == 0:
-		lines = append(lines, locales.Msg("event.seats_left", "Left", av.Left(), "Capacity", av.Capacity))
-	case av.Waitlisted == 0:
-		lines = append(lines, locales.Msg("event.full"))
-	default:
-		lines = append(lines, locales.Msg("event.full_waiting", "Waiting", av.Waitlisted))
 	}
-	var kb [][]Button
-	open := m.Status == MeetupPublished && m.End.After(t.in.Now)
 	switch seat.Status {
 	case SeatConfirmed:
 		lines = append(lines, locales.Msg("event.you_confirmed", "Code", seat.Code))
-		kb = append(kb, []Button{t.button(locales.Msg("btn.cancel_rsvp"), "cancel")})
+		if open {
+			kb = append(kb, []Button{t.button(locales.Msg("btn.cancel_rsvp"), "cancel")})
+		}
 	case SeatWaitlisted:
 		lines = append(lines, locales.Msg("event.you_waitlisted", "Position", seat.Position))
 		kb = append(kb, []Button{t.button(locales.Msg("btn.leave_waitlist"), "cancel")})
 	case SeatOffered:
-		lines = append(lines, locales.Msg("event.you_offered", "Until", locales.FormatDateTime(seat.OfferExpires.In(prov.Zone), lang, prov.ZoneName)))
+		lines = append(lines, locales.Msg("event.you_offered", "Until", deadline(t.app, m, seat.OfferExpires, t.in.Now, lang)))
 		kb = append(kb, []Button{t.button(locales.Msg("btn.claim"), "claim"), t.button(locales.Msg("btn.decline_offer"), "cancel")})
 	default:
-		if open {
+		switch {
+		case !open:
+		case full && av.Waitlisted > 0:
+			lines = append(lines, locales.Msg("event.full_waiting", "Count", av.Waitlisted))
+			kb = append(kb, []Button{t.button(locales.Msg("btn.join_waitlist"), "rsvp")})
+		case full:
+			lines = append(lines, locales.Msg("event.full"))
+			kb = append(kb, []Button{t.button(locales.Msg("btn.join_waitlist"), "rsvp")})
+		default:
+			lines = append(lines, locales.Msg("event.seats_left", "Left", av.Left(), "Capacity", av.Capacity))
 			kb = append(kb, []Button{t.button(locales.Msg("btn.rsvp"), "rsvp")})
 		}
 	}
-	var row []Button
 	if m.Status != MeetupCancelled {
-		row = append(row, t.button(locales.Msg("btn.calendar"), "ics"))
+		kb = append(kb, calendarRow(t.app, m))
+	}
+	var row []Button
+	if hasPin(m) {
+		row = append(row, globalButton(locales.Msg("btn.location"), "pin", m.ID))
 	}
 	if t.app.BotUsername != "" && open {
-		row = append(row, Button{Text: locales.Msg("btn.share"), URL: ShareLink(t.app.BotUsername, m.ID)})
+		row = append(row, globalButton(locales.Msg("btn.share"), "share", m.ID))
 	}
-	row = append(row, t.button(locales.Msg("btn.all_meetups"), "list"))
-	kb = append(kb, row)
+	if len(row) > 0 {
+		kb = append(kb, row)
+	}
+	kb = append(kb, []Button{globalButton(locales.Msg("btn.my_tickets"), "mine", ""), t.button(locales.Msg("btn.all_meetups"), "list")})
 	return Reply{Text: locales.Lines(lines...), Buttons: kb}, true
 }
+
+// calendarRow is "📅 Kalender", a link that adds the meetup to Google Calendar (it opens in the
+// browser or the Calendar app, where an .ics file often opens with nothing on a cheap phone), beside
+// the .ics file for other calendars.
+func calendarRow(a *App, m *Meetup) []Button {
+	prov, _ := a.Atlas.Province(m.Province)
+	link := gcal.URL(gcal.Event{Title: m.Title, Start: m.Start, End: m.End, Location: place(m, a.Atlas),
+		Details: calendarDetails(m, prov)})
+	return []Button{{Text: locales.Msg("btn.calendar"), URL: link}, globalButton(locales.Msg("btn.ics"), "ics", m.ID)}
+}
+
+// calendarDetails is the description of the calendar entry: the meetup's description and agenda.
+func calendarDetails(m *Meetup, prov area.Province) string {
+	var b strings.Builder
+	b.WriteString(m.Description)
+	for _, w := range m.Workshops {
+		if b.Len() > 0 {
+			b.WriteString("\n")
+		}
+		b.WriteString(clock(w.Start, prov, locales.ID) + "–" + clock(w.End, prov, locales.ID) + " " + prov.ZoneName + " " + w.Title)
+	}
+	return b.String()
+}
+
+// hasPin says whether the meetup's venue has coordinates to send as a map pin.
+func hasPin(m *Meetup) bool { return m.Venue.Lat != 0 || m.Venue.Lon != 0 }
+
+// The page budget: a meetup's page stays under 1,000 characters whatever the organizer typed (title
+// at most 80, venue 100, address 200, description 1,000, ten workshops of up to 200 each). The fixed
+// parts come first; the description (cut with "…") and a few workshops (then "+N lainnya") share the
+// rest.
+const (
+	pageBudget       = 950 // characters of the page's text, leaving room for the longest status line
+	pageFixed        = 190 // the date line, the status line, emoji and blank lines, at most
+	pageDescMax      = 280 // a longer description is cut with "…"
+	pageAddressMax   = 100
+	pageWorkshopsMax = 3 // then "+N lainnya"
+	pageWorkshopMax  = 110
+	pageWorkshopLine = 30 // a workshop line's times, zone and separators
+)
 
 // pageLines is the part of a meetup's page that is the same for every viewer: title, when, where,
 // description and agenda. /buatacara's preview shows it too, so organizers see what alumni will see.
 func pageLines(t *Turn, m *Meetup) []locales.Text {
 	prov, _ := t.app.Atlas.Province(m.Province)
+	where := cut(place(m, t.app.Atlas), mkVenueMax+2+pageAddressMax)
 	lines := []locales.Text{
 		locales.Raw(m.Title),
-		locales.Msg("event.when", "When", locales.FormatDateTime(m.Start.In(prov.Zone), t.res.Lang, prov.ZoneName)),
-		locales.Msg("event.where", "Place", place(m, t.app.Atlas)),
+		locales.Msg("event.when", "When", meetupWhen(t.app, m, t.res.Lang)),
+		locales.Msg("event.where", "Place", where),
 	}
+	left := pageBudget - pageFixed - utf8.RuneCountInString(m.Title) - utf8.RuneCountInString(where)
 	if m.Description != "" {
-		lines = append(lines, locales.Text{}, locales.Raw(m.Description))
+		keep := left - 20 // the agenda's heading and its "+N"
+		if len(m.Workshops) > 0 {
+			keep -= pageWorkshopMax + pageWorkshopLine // room for one workshop at least
+		}
+		d := cut(m.Description, max(60, min(pageDescMax, keep)))
+		left -= utf8.RuneCountInString(d) + 2
+		lines = append(lines, locales.Text{}, locales.Raw(d))
 	}
 	if len(m.Workshops) > 0 {
 		lines = append(lines, locales.Text{}, locales.Msg("event.agenda"))
-		for _, w := range m.Workshops {
-			lines = append(lines, locales.Msg("event.workshop", "From", clock(w.Start, prov), "To", clock(w.End, prov),
-				"Zone", prov.ZoneName, "Title", w.Title, "Trainer", w.Trainer))
+		left -= 20
+		for i, w := range m.Workshops {
+			title, trainer := w.Title, w.Trainer
+			if utf8.RuneCountInString(title)+utf8.RuneCountInString(trainer) > pageWorkshopMax {
+				title = cut(title, 60)
+				trainer = cut(trainer, pageWorkshopMax-utf8.RuneCountInString(title))
+			}
+			cost := utf8.RuneCountInString(title) + utf8.RuneCountInString(trainer) + pageWorkshopLine
+			if i == pageWorkshopsMax || cost > left {
+				n := len(m.Workshops) - i
+				lines = append(lines, locales.Msg("event.workshops_more", "Count", n))
+				break
+			}
+			left -= cost
+			lines = append(lines, locales.Msg("event.workshop", "From", clock(w.Start, prov, t.res.Lang), "To", clock(w.End, prov, t.res.Lang),
+				"Zone", prov.ZoneName, "Title", title, "Trainer", trainer))
 		}
 	}
 	return lines
+}
+
+// cut shortens s to at most n characters, ending in "…" when it was cut.
+func cut(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return strings.TrimSpace(string(r[:n-1])) + "…"
 }
 
 // ShareLink is the link that opens a meetup in the bot: t.me/<bot>?start=ev_<id>.
@@ -329,7 +427,9 @@ func place(m *Meetup, atlas *area.Atlas) string {
 	return strings.Join(parts, ", ")
 }
 
-func clock(t time.Time, p area.Province) string { return t.In(p.Zone).Format("15.04") }
+func clock(t time.Time, p area.Province, lang locales.Lang) string {
+	return locales.FormatTime(t.In(p.Zone), lang)
+}
 
 func (mf meetups) rsvp(t *Turn, id string) {
 	m := loadMeetup(t, id)
@@ -355,37 +455,107 @@ func (mf meetups) claim(t *Turn, id string, onPage bool) {
 		t.fail(err)
 		return
 	}
-	if seat.Status == SeatExpired || seat.Status == SeatNone {
-		t.say(locales.Msg("event.offer_gone"))
-		mf.showDetail(t, m.ID, false)
+	switch seat.Status {
+	case SeatExpired: // the offer was there and ran out
+		t.say(locales.Msg("event.offer_gone", "Title", m.Title), forward(m.ID)...)
+		return
+	case SeatNone: // no offer at all: an old or forged button, or one already passed on
+		t.say(locales.Msg("event.no_offer", "Title", m.Title), forward(m.ID)...)
 		return
 	}
 	mf.seatAnswer(t, m, seat, onPage)
 }
 
-// seatAnswer tells the alumnus where they stand after an RSVP or a claim. The meetup's page is
-// updated in place when the button was on it, else shown anew below the answer.
+// forward is the way on from a message about a meetup: its page, the alumnus's tickets, the other
+// meetups. The buttons are global, so they work whatever conversation the chat is in later.
+func forward(meetup string) [][]Button {
+	kb := [][]Button{{globalButton(locales.Msg("btn.my_tickets"), "mine", ""), globalButton(locales.Msg("btn.other_meetups"), "list", "")}}
+	if meetup != "" {
+		kb = append([][]Button{{globalButton(locales.Msg("btn.see_meetup"), "open", meetup)}}, kb...)
+	}
+	return kb
+}
+
+// seatAnswer tells the alumnus where they stand after an RSVP or a claim, in one new message: the
+// ticket (its QR photo, the caption saying what it is for) for a seat. The meetup's page is updated
+// in place when the button was on it.
 func (mf meetups) seatAnswer(t *Turn, m *Meetup, seat Seat, onPage bool) {
 	if onPage {
 		mf.showDetail(t, m.ID, true)
+		if t.err != nil {
+			return
+		}
 	}
-	prov, _ := t.app.Atlas.Province(m.Province)
-	when := locales.FormatDateTime(m.Start.In(prov.Zone), t.res.Lang, prov.ZoneName)
 	switch seat.Status {
 	case SeatConfirmed:
-		// The ticket: its QR code (what an organizer scans at the door) with the confirmation as caption,
-		// then the calendar file.
-		t.add(Reply{Text: locales.Msg("event.confirmed", "Title", m.Title, "When", when, "Venue", m.Venue.Name, "Code", seat.Code),
-			File: &Attachment{Kind: FileTicketQR, Meetup: m.ID, Alumnus: t.in.UserID, Code: seat.Code}})
-		t.add(Reply{Text: locales.Msg("event.calendar_caption"), File: &Attachment{Kind: FileCalendar, Meetup: m.ID}})
+		t.add(ticketReply(t, m, seat.Code, true))
 	case SeatWaitlisted:
-		t.say(locales.Msg("event.waitlisted", "Position", seat.Position))
+		if onPage { // the page just updated says the position
+			t.say(locales.Msg("event.waitlisted", "Title", m.Title), forward("")...)
+		} else {
+			t.say(locales.Msg("event.still_waitlisted", "Title", m.Title, "Position", seat.Position), forward(m.ID)...)
+		}
 	case SeatOffered:
-		t.say(locales.Msg("event.you_offered", "Until", locales.FormatDateTime(seat.OfferExpires.In(prov.Zone), t.res.Lang, prov.ZoneName)))
+		t.say(locales.Msg("event.you_offered", "Until", deadline(t.app, m, seat.OfferExpires, t.in.Now, t.res.Lang)),
+			[]Button{globalButton(locales.Msg("btn.claim"), "claim", m.ID)})
 	default: // closed: cancelled or over since the page was shown
-		t.say(locales.Msg("event.closed"))
+		t.say(locales.Msg("event.closed"), forward("")...)
 	}
-	if !onPage {
-		mf.showDetail(t, m.ID, false)
+}
+
+// ticketReply is the ticket: the QR code an organizer scans at the door, its caption carrying the
+// meetup, time, place, code and what to do with it. fresh: the seat was just taken.
+func ticketReply(t *Turn, m *Meetup, code string, fresh bool) Reply {
+	kb := [][]Button{calendarRow(t.app, m)}
+	var row []Button
+	if hasPin(m) {
+		row = append(row, globalButton(locales.Msg("btn.location"), "pin", m.ID))
 	}
+	row = append(row, globalButton(locales.Msg("btn.see_meetup"), "open", m.ID))
+	kb = append(kb, row, []Button{globalButton(locales.Msg("btn.my_tickets"), "mine", ""), globalButton(locales.Msg("btn.other_meetups"), "list", "")})
+	return Reply{
+		Text: locales.Msg("event.ticket", "Fresh", fresh, "Title", m.Title, "When", meetupWhen(t.app, m, t.res.Lang),
+			"Place", cut(place(m, t.app.Atlas), mkVenueMax+2+pageAddressMax), "Code", code),
+		Buttons: kb,
+		File:    &Attachment{Kind: FileTicketQR, Meetup: m.ID, Alumnus: t.in.UserID, Code: code},
+	}
+}
+
+// shareReply is "📤 Ajak teman": a short message made to be forwarded, with the link that opens the
+// meetup in the bot. Its one button is a link too, so it still works in the friend's chat.
+func shareReply(a *App, m *Meetup, lang locales.Lang) Reply {
+	link := ShareLink(a.BotUsername, m.ID)
+	return Reply{
+		Text:    locales.Msg("event.share", "Title", m.Title, "When", meetupWhen(a, m, lang), "Place", place(m, a.Atlas), "Link", link),
+		Buttons: [][]Button{{{Text: locales.Msg("btn.open_meetup"), URL: link}}},
+	}
+}
+
+// pinReply is the venue as a map pin; Telegram requires an address, the regency stands in for one.
+func pinReply(a *App, m *Meetup) Reply {
+	addr := m.Venue.Address
+	if addr == "" {
+		if g, ok := a.Atlas.Regency(m.Regency); ok {
+			addr = g.Name
+		} else {
+			addr = m.Venue.Name
+		}
+	}
+	return Reply{
+		Venue:   &VenuePin{Lat: m.Venue.Lat, Lon: m.Venue.Lon, Title: m.Venue.Name, Address: addr},
+		Buttons: [][]Button{{globalButton(locales.Msg("btn.back_meetup"), "open", m.ID)}},
+	}
+}
+
+// meetupWhen is the meetup's date and time range in the venue's zone: "Kamis, 18 Maret 2027 pukul
+// 09.00–15.00 WIB".
+func meetupWhen(a *App, m *Meetup, lang locales.Lang) string {
+	prov, _ := a.Atlas.Province(m.Province)
+	return locales.FormatDateTimeRange(m.Start.In(prov.Zone), m.End.In(prov.Zone), lang, prov.ZoneName)
+}
+
+// deadline is when an offer runs out, relative when near: "besok pukul 21.00 WITA".
+func deadline(a *App, m *Meetup, until, now time.Time, lang locales.Lang) string {
+	prov, _ := a.Atlas.Province(m.Province)
+	return locales.FormatDeadline(until.In(prov.Zone), now, lang, prov.ZoneName)
 }

@@ -143,18 +143,23 @@ func TestMeetupListDetailAndRSVP(t *testing.T) {
 		t.Fatalf("home province not first:\n%s", list)
 	}
 	detail := w.tap(vita, "Temu Alumni Gorontalo")
-	expectIn(t, detail, "Rabu, 3 Februari 2027 pukul 09.00 WITA", "ASTON Gorontalo Hotel & Villas",
+	expectIn(t, detail, "Rabu, 3 Februari 2027 pukul 09.00–15.00 WITA", "ASTON Gorontalo Hotel & Villas",
 		"10.30–12.00 WITA Strategi Digital Marketing — Lembaga Pelatihan Screenesia", "Kursi tersisa: 100 dari 100")
-	got := w.tap(vita, "✋ Saya hadir")
-	expectIn(t, got, "Kursi tersisa: 99 dari 100", "Kamu terdaftar di Temu Alumni Gorontalo 🎉 Rabu, 3 Februari 2027 pukul 09.00 WITA di ASTON Gorontalo Hotel & Villas. Kode check-in:")
-	if !vita.last.Replies[0].Edit {
-		t.Error("the page the button was on is not updated in place")
+	got := w.tap(vita, "🙋 Aku ikut")
+	expectIn(t, got, "✅ Kursimu sudah aman. Kode check-in:", "🎫 Tiket: Temu Alumni Gorontalo\n📅 Rabu, 3 Februari 2027 pukul 09.00–15.00 WITA\n📍 ASTON Gorontalo Hotel & Villas",
+		"Tunjukkan QR ini ke panitia di pintu masuk")
+	// One tap, one new message (the ticket: one QR photo) plus the edit of the page it was on.
+	if r := vita.last.Replies; len(r) != 2 || !r[0].Edit || r[1].Edit || r[1].File == nil || r[1].File.Kind != flows.FileTicketQR {
+		t.Errorf("RSVP answered with %+v, want the page edited and the QR ticket", r)
+	}
+	if strings.Contains(got, "Kursi sudah penuh") {
+		t.Errorf("the page tells a seat holder the meetup is full:\n%s", got)
 	}
 	seat, _ := w.st.SeatOf(context.Background(), "gorontalo-2027", 1)
 	expectIn(t, w.send(vita, "/tiket"), "Kode check-in: "+seat.Code)
 	// The same button again later (not a double tap): stale, nothing changes.
 	vita.last.Replies = []flows.Reply{{Buttons: [][]flows.Button{{{Text: locales.Msg("btn.rsvp"), Data: "ev:0:rsvp"}}}}}
-	expectIn(t, w.tap(vita, "✋ Saya hadir"), "Tombol ini sudah tidak berlaku")
+	expectIn(t, w.tap(vita, "🙋 Aku ikut"), "Tombol ini sudah tidak berlaku")
 	if av, _ := w.st.Availability(context.Background(), "gorontalo-2027"); av.Confirmed != 1 {
 		t.Fatalf("confirmed = %d", av.Confirmed)
 	}
@@ -171,14 +176,18 @@ func TestWaitlistCancelOfferClaim(t *testing.T) {
 	hujaipah := w.alumnus(1, "15", "15.71")
 	vita := w.alumnus(2, "15", "15.71")
 	w.send(hujaipah, "/start ev_jambi-kecil")
-	expectIn(t, w.tap(hujaipah, "✋ Saya hadir"), "Kode check-in")
+	expectIn(t, w.tap(hujaipah, "🙋 Aku ikut"), "Kode check-in")
 	expectIn(t, w.send(vita, "/start ev_jambi-kecil"), "Kursi sudah penuh")
-	expectIn(t, w.tap(vita, "✋ Saya hadir"), "Kamu di daftar tunggu nomor 1")
+	got := w.tap(vita, "⏳ Masuk daftar tunggu")
+	expectIn(t, got, "Kamu di daftar tunggu nomor 1", "kamu masuk daftar tunggu Temu Alumni Jambi")
+	if n := strings.Count(got, "nomor 1"); n != 1 {
+		t.Errorf("the waiting-list position said %d times:\n%s", n, got)
+	}
 
 	// Hujaipah cancels through /batal; the seat is offered to Vita, and a notice waits in the outbox.
 	w.send(hujaipah, "/batal")
 	expectIn(t, w.tap(hujaipah, "Temu Alumni Jambi"), "Yakin mau batal ikut Temu Alumni Jambi?")
-	expectIn(t, w.tap(hujaipah, "Ya, batalkan"), "sudah dibatalkan")
+	expectIn(t, w.tap(hujaipah, "Ya, batalkan"), "kamu batal ikut Temu Alumni Jambi")
 	ns, err := w.st.PeekNotices(ctx, "jambi-kecil", 10)
 	if err != nil || len(ns) != 1 || ns[0].Kind != flows.NoticeOffer || ns[0].Alumnus != 2 {
 		t.Fatalf("outbox = %+v, %v", ns, err)
@@ -189,7 +198,10 @@ func TestWaitlistCancelOfferClaim(t *testing.T) {
 	// Vita claims from the notice's button (a global one, valid whatever she is doing).
 	vita.last = flows.Result{Lang: locales.ID, Replies: []flows.Reply{{Buttons: [][]flows.Button{{
 		flows.GlobalButton(locales.Msg("btn.claim"), "claim", "jambi-kecil")}}}}}
-	expectIn(t, w.tap(vita, "🎟 Ambil kursi"), "Kamu terdaftar di Temu Alumni Jambi", "Kode check-in")
+	expectIn(t, w.tap(vita, "🎟 Ambil kursi"), "✅ Kursimu sudah aman!", "Tiket: Temu Alumni Jambi", "Kode check-in")
+	if r := vita.last.Replies; len(r) != 1 || r[0].File == nil || r[0].File.Kind != flows.FileTicketQR {
+		t.Errorf("claim from the notice answered with %+v, want only the QR ticket", r)
+	}
 	if seat, _ := w.st.SeatOf(ctx, "jambi-kecil", 2); seat.Status != flows.SeatConfirmed {
 		t.Fatalf("vita's seat = %+v", seat)
 	}
@@ -206,7 +218,11 @@ func TestOfferRunsOutBeforeClaim(t *testing.T) {
 	a, b := w.alumnus(1, "75", "75.71"), w.alumnus(2, "75", "75.71")
 	for _, m := range []*member{a, b} {
 		w.send(m, "/start ev_gtlo-kecil")
-		w.tap(m, "✋ Saya hadir")
+		if m == a {
+			w.tap(m, "🙋 Aku ikut")
+		} else {
+			w.tap(m, "⏳ Masuk daftar tunggu")
+		}
 	}
 	if _, _, err := w.st.CancelRSVP(ctx, "gtlo-kecil", 1, w.now.Add(time.Hour)); err != nil {
 		t.Fatal(err)
@@ -217,7 +233,8 @@ func TestOfferRunsOutBeforeClaim(t *testing.T) {
 	}
 	b.last = flows.Result{Lang: locales.ID, Replies: []flows.Reply{{Buttons: [][]flows.Button{{
 		flows.GlobalButton(locales.Msg("btn.claim"), "claim", "gtlo-kecil")}}}}}
-	expectIn(t, w.tap(b, "🎟 Ambil kursi"), "waktu untuk mengambil kursi itu sudah habis", "Kursi tersisa: 1 dari 1")
+	// The offer was withdrawn when it ran out: there is none now, and the answer says so.
+	expectIn(t, w.tap(b, "🎟 Ambil kursi"), "Saat ini tidak ada kursi yang sedang ditawarkan untukmu di Temu Alumni Gorontalo")
 }
 
 func TestOfferExpiry(t *testing.T) {
@@ -239,6 +256,6 @@ func TestOfferExpiry(t *testing.T) {
 func TestMeetupDeepLinks(t *testing.T) {
 	w := newMeetupWorld(t)
 	vita := w.alumnus(1, "15", "15.71")
-	expectIn(t, w.send(vita, "/start ev_jambi-2027"), "Kamis, 18 Maret 2027 pukul 09.00 WIB", "Swiss-Belhotel Jambi")
-	expectIn(t, w.send(vita, "/start ev_tidak-ada"), "acara itu tidak ditemukan")
+	expectIn(t, w.send(vita, "/start ev_jambi-2027"), "Kamis, 18 Maret 2027 pukul 09.00–15.00 WIB", "Swiss-Belhotel Jambi")
+	expectIn(t, w.send(vita, "/start ev_tidak-ada"), "acara itu tidak ada")
 }

@@ -110,8 +110,8 @@ type DeadLetter struct {
 // NoticeReply is what to tell the alumnus of a notice about meetup m: the message in their language
 // (p may be nil: Indonesian) with its buttons. A result without replies means there is nothing worth
 // sending, such as a seat freed in a meetup that was cancelled since (they were told of the
-// cancellation).
-func (a *App) NoticeReply(n Notice, m *Meetup, p *Profile) Result {
+// cancellation). now is when it is sent: an offer's deadline is said relative to it when near.
+func (a *App) NoticeReply(n Notice, m *Meetup, p *Profile, now time.Time) Result {
 	lang := locales.ID
 	if p != nil && p.Lang != "" {
 		lang = p.Lang
@@ -120,27 +120,25 @@ func (a *App) NoticeReply(n Notice, m *Meetup, p *Profile) Result {
 	if m == nil || (n.Kind == NoticeOffer && m.Status == MeetupCancelled) {
 		return res
 	}
-	prov, _ := a.Atlas.Province(m.Province)
-	when := locales.FormatDateTime(m.Start.In(prov.Zone), lang, prov.ZoneName)
+	when := meetupWhen(a, m, lang)
 	var r Reply
 	switch n.Kind {
 	case NoticeCancelled:
-		r = Reply{Text: locales.Msg("notice.cancelled", "Title", m.Title, "When", when)}
+		r = Reply{Text: locales.Msg("notice.cancelled", "Title", m.Title, "When", when), Buttons: forward("")}
 	case NoticeOffer:
 		r = Reply{
-			Text: locales.Msg("notice.offer", "Title", m.Title, "When", when,
-				"Until", locales.FormatDateTime(n.Until.In(prov.Zone), lang, prov.ZoneName)),
+			Text: locales.Msg("notice.offer", "Title", m.Title, "When", when, "Until", deadline(a, m, n.Until, now, lang)),
 			Buttons: [][]Button{{
 				GlobalButton(locales.Msg("btn.claim"), "claim", m.ID),
 				GlobalButton(locales.Msg("btn.see_meetup"), "open", m.ID),
 			}},
 		}
 	case NoticeExpired:
-		r = Reply{Text: locales.Msg("notice.expired", "Title", m.Title)}
+		r = Reply{Text: locales.Msg("notice.expired", "Title", m.Title), Buttons: forward(m.ID)}
 	case NoticeChanged:
 		r = Reply{
 			Text:    locales.Msg("notice.changed", "Title", m.Title, "When", when, "Venue", m.Venue.Name),
-			Buttons: [][]Button{{GlobalButton(locales.Msg("btn.see_meetup"), "open", m.ID)}},
+			Buttons: forward(m.ID),
 		}
 	default:
 		return res

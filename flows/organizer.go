@@ -13,10 +13,9 @@ import (
 // narrowed role change nothing.
 
 // notSuper answers an organizer who reached for a super-admin's action (a forged button, or a role
-// changed meanwhile) and ends the conversation.
+// changed meanwhile), ends the conversation and offers the organizer menu.
 func (t *Turn) notSuper() {
-	t.restart("", "")
-	t.say(locales.Msg("admin.super_only"))
+	t.organizerDone(locales.Msg("admin.super_only"))
 }
 
 // provinceName is a province's name, or "" for every province (the messages say "semua provinsi").
@@ -70,4 +69,23 @@ func (t *Turn) coveredMeetup(id string) *Meetup {
 		return nil
 	}
 	return m
+}
+
+// joinFrom makes the replies said since the i-th one a single message, one message per input: a note
+// ("Pakai tombol di bawah ya") and the question it comes before. It joins only new text messages of
+// which at most the last has buttons; anything else (a file, an edit, buttons midway) is left as is.
+func (t *Turn) joinFrom(i int) {
+	rs := t.res.Replies
+	if i < 0 || len(rs)-i < 2 {
+		return
+	}
+	texts := make([]locales.Text, 0, len(rs)-i)
+	for j, r := range rs[i:] {
+		if r.Edit || r.File != nil || (len(r.Buttons) > 0 && i+j != len(rs)-1) {
+			return
+		}
+		texts = append(texts, r.Text)
+	}
+	last := rs[len(rs)-1]
+	t.res.Replies = append(rs[:i], Reply{Text: locales.Lines(texts...), Buttons: last.Buttons})
 }

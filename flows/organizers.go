@@ -101,8 +101,10 @@ func (o organizers) Text(t *Turn, s string) {
 		}
 		o.grantArea(t, p.Code)
 	default: // a step answered with buttons only
+		n := len(t.res.Replies)
 		t.say(locales.Msg("input.use_buttons"))
 		o.Prompt(t)
+		t.joinFrom(n) // one message: the note and the question
 	}
 }
 
@@ -140,8 +142,7 @@ func (o organizers) Tap(t *Turn, b Tap) {
 	case step == roRevokeAsk && b.Action == "yes":
 		o.revoke(t)
 	case (step == roGrantConfirm || step == roRevokeAsk) && b.Action == "no":
-		t.restart("", "")
-		t.say(locales.Msg("admin.nothing_changed"))
+		t.organizerDone(locales.Msg("admin.nothing_changed"))
 	default:
 		t.stale()
 	}
@@ -178,8 +179,7 @@ func (organizers) grant(t *Turn) {
 		t.fail(err)
 		return
 	}
-	t.restart("", "")
-	t.say(locales.Msg("admin.granted", "User", strconv.FormatInt(user, 10), "Province", t.provinceName(province)))
+	t.organizerDone(locales.Msg("admin.granted", "User", strconv.FormatInt(user, 10), "Province", t.provinceName(province)))
 }
 
 // list shows one page of granted organizers, a revoke button each.
@@ -190,8 +190,7 @@ func (organizers) list(t *Turn, page int) {
 		return
 	}
 	if len(orgs) == 0 {
-		t.restart("", "")
-		t.say(locales.Msg("admin.organizers_none"))
+		t.organizerDone(locales.Msg("admin.organizers_none"))
 		return
 	}
 	page = clampPage(page, len(orgs), organizersPageSize)
@@ -243,10 +242,9 @@ func (organizers) revoke(t *Turn) {
 		return
 	}
 	id := strconv.FormatInt(user, 10)
-	t.restart("", "")
 	if !had {
-		t.say(locales.Msg("admin.revoke_none", "User", id))
+		t.organizerDone(locales.Msg("admin.revoke_none", "User", id))
 		return
 	}
-	t.say(locales.Msg("admin.revoked", "User", id))
+	t.organizerDone(locales.Msg("admin.revoked", "User", id))
 }

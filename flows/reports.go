@@ -133,10 +133,12 @@ func (rp reports) Prompt(t *Turn) {
 		t.say(locales.Msg("help.text"))
 		return
 	}
+	n := len(t.res.Replies)
 	if t.in.Kind == KindText { // typed where only buttons make sense
 		t.say(locales.Msg("input.use_buttons"))
 	}
 	rp.picker(t, state[reportsState](t).Page, false)
+	t.joinFrom(n) // one message: the note and the picker
 }
 
 // Text: the picker is answered with buttons only.
@@ -185,8 +187,7 @@ func (rp reports) picker(t *Turn, page int, edit bool) {
 		return
 	}
 	if len(ms) == 0 {
-		t.restart("", "")
-		t.say(locales.Msg("report.none"))
+		t.organizerDone(locales.Msg("report.none"))
 		return
 	}
 	page = clampPage(page, len(ms), reportPageSize)
@@ -239,8 +240,10 @@ func (rp reports) on(t *Turn, action, id string) {
 		}
 	}
 	if m == nil || !t.userRole().Covers(m.Province) {
+		n := len(t.res.Replies)
 		t.say(locales.Msg("report.not_found"))
 		rp.picker(t, 0, false)
+		t.joinFrom(n) // one message: the note and the question
 		return
 	}
 	// The picker's buttons stay valid (same nonce), so another meetup is one tap away; "other
@@ -264,7 +267,7 @@ func (rp reports) participants(t *Turn, m *Meetup) {
 	prov, _ := t.app.Atlas.Province(m.Province)
 	text := locales.Lines(
 		locales.Msg("report.participants_title", "Title", shorten(m.Title, maxTitleRunes),
-			"When", locales.FormatDateTime(m.Start.In(prov.Zone), t.res.Lang, prov.ZoneName)),
+			"When", locales.FormatDateTimeRange(m.Start.In(prov.Zone), m.End.In(prov.Zone), t.res.Lang, prov.ZoneName)),
 		locales.Msg("report.counts", "Confirmed", tally.Confirmed, "Capacity", tally.Capacity,
 			"Offered", tally.Offered, "Waitlisted", tally.Waitlisted, "CheckedIn", tally.CheckedIn,
 			"Cancelled", tally.Cancelled),
@@ -365,7 +368,7 @@ func (rp reports) summary(t *Turn, m *Meetup) {
 
 	lines := []locales.Text{
 		locales.Msg("report.summary_title", "Title", shorten(m.Title, maxTitleRunes),
-			"When", locales.FormatDateTime(m.Start.In(prov.Zone), lang, prov.ZoneName)),
+			"When", locales.FormatDateTimeRange(m.Start.In(prov.Zone), m.End.In(prov.Zone), lang, prov.ZoneName)),
 	}
 	switch {
 	case m.Status == MeetupCancelled:

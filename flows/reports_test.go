@@ -106,8 +106,8 @@ func TestParticipantsReport(t *testing.T) {
 	expectIn(t, got, "Daftar peserta acara mana yang mau kamu lihat?", "Temu Alumni Jambi — Kamis, 18 Maret 2027")
 	rpExpectNot(t, got, "Gorontalo")      // another province's meetup is not offered
 	got = w.tap(org, "Temu Alumni Jambi") // the demo meetup (first of the two with that title)
-	expectIn(t, got, "📋 Peserta Temu Alumni Jambi\nKamis, 18 Maret 2027 pukul 09.00 WIB",
-		"Terdaftar: 0 dari 120 kursi")
+	expectIn(t, got, "📋 Peserta Temu Alumni Jambi\nKamis, 18 Maret 2027 pukul 09.00–15.00 WIB",
+		"Dapat kursi: 0 dari 120")
 	if fs := rpFiles(org); len(fs) != 1 || fs[0] != (flows.Attachment{Kind: flows.FileParticipantsCSV, Meetup: rpJambi}) {
 		t.Fatalf("files = %+v", fs)
 	}
@@ -124,7 +124,7 @@ func TestParticipantsReport(t *testing.T) {
 	if smallLabel != 1 {
 		t.Fatalf("jambi-kecil offered %d times:\n%s", smallLabel, got)
 	}
-	expectIn(t, got, "Terdaftar: 2 dari 3 kursi\nDitawari kursi: 1\nDaftar tunggu: 1\nHadir: 1\nBatal: 1",
+	expectIn(t, got, "Dapat kursi: 2 dari 3\nDitawari kursi: 1\nDaftar tunggu: 1\nHadir: 1\nBatal: 1",
 		"Daftar lengkapnya ada di file CSV ini.")
 	if fs := rpFiles(org); len(fs) != 1 || fs[0] != (flows.Attachment{Kind: flows.FileParticipantsCSV, Meetup: "jambi-kecil"}) {
 		t.Fatalf("files = %+v", fs)
@@ -133,7 +133,7 @@ func TestParticipantsReport(t *testing.T) {
 		t.Fatalf("caption of %d characters is over Telegram's 1,024", n)
 	}
 	// From the answer, one tap to the same meetup's report.
-	expectIn(t, w.tap(org, "📊 Laporan"), "📊 Laporan Temu Alumni Jambi", "2 alumni dari 1 kabupaten/kota sudah terdaftar.")
+	expectIn(t, w.tap(org, "📊 Laporan"), "📊 Laporan Temu Alumni Jambi", "2 alumni dari 1 kabupaten/kota sudah dapat kursi.")
 	// And back to the meetups, now to pick a report.
 	expectIn(t, w.tap(org, "‹ Acara lain"), "Laporan acara mana yang mau kamu lihat?")
 }
@@ -165,9 +165,9 @@ func TestSummaryReportByRegency(t *testing.T) {
 	w.send(org, "/laporan")
 	got := w.tap(org, "Temu Alumni Jambi")
 	expectIn(t, got,
-		"📊 Laporan Temu Alumni Jambi\nKamis, 18 Maret 2027 pukul 09.00 WIB\n6 alumni dari 3 kabupaten/kota sudah terdaftar.",
-		"Terdaftar: 6 dari 120 kursi", "Batal: 1", "Hadir: 0", "Lewat ajakan alumni lain: 2 (0 hadir)",
-		"Per kabupaten/kota:\n• Kota Jambi: 3 terdaftar, 0 hadir\n• Kabupaten Muaro Jambi: 2 terdaftar, 0 hadir\n• Kabupaten Bungo: 1 terdaftar, 0 hadir")
+		"📊 Laporan Temu Alumni Jambi\nKamis, 18 Maret 2027 pukul 09.00–15.00 WIB\n6 alumni dari 3 kabupaten/kota sudah dapat kursi.",
+		"Dapat kursi: 6 dari 120", "Batal: 1", "Hadir: 0", "Lewat ajakan alumni lain: 2 (0 hadir)",
+		"Per kabupaten/kota:\n• Kota Jambi: 3 dapat kursi, 0 hadir\n• Kabupaten Muaro Jambi: 2 dapat kursi, 0 hadir\n• Kabupaten Bungo: 1 dapat kursi, 0 hadir")
 	if len(rpFiles(org)) != 0 {
 		t.Fatalf("/laporan sent a file: %+v", rpFiles(org))
 	}
@@ -183,13 +183,13 @@ func TestSummaryReportByRegency(t *testing.T) {
 	w.send(org, "/laporan")
 	got = w.tap(org, "Temu Alumni Jambi")
 	expectIn(t, got, "🎉 3 alumni dari 2 kabupaten/kota hadir.", "Hadir: 3", "Lewat ajakan alumni lain: 2 (1 hadir)",
-		"• Kota Jambi: 3 terdaftar, 2 hadir\n• Kabupaten Muaro Jambi: 2 terdaftar, 1 hadir\n• Kabupaten Bungo: 1 terdaftar, 0 hadir")
+		"• Kota Jambi: 3 dapat kursi, 2 hadir\n• Kabupaten Muaro Jambi: 2 dapat kursi, 1 hadir\n• Kabupaten Bungo: 1 dapat kursi, 0 hadir")
 
 	// The same in English.
 	org.s.Conv = flows.Conv{}
 	got = w.input(org, flows.Input{Kind: flows.KindCommand, Command: "laporan", Payload: rpJambi, LangCode: "en"})
-	expectIn(t, got, "📊 Report: Temu Alumni Jambi\nThursday, 18 March 2027 at 09.00 WIB", "🎉 3 alumni from 2 regencies and cities came.",
-		"• Kota Jambi: 3 registered, 2 came")
+	expectIn(t, got, "📊 Report: Temu Alumni Jambi\nThursday, 18 March 2027, 09:00–15:00 WIB", "🎉 3 alumni from 2 regencies and cities came.",
+		"• Kota Jambi: 3 with a seat, 2 came")
 }
 
 // Organizers of one province see only its meetups; a forged button or a typed id for another
@@ -223,7 +223,7 @@ func TestReportsRefuseOtherProvinces(t *testing.T) {
 	// A super-admin sees both.
 	admin := w.rpOrganizer(rpSuper)
 	expectIn(t, w.send(admin, "/laporan"), "Temu Alumni Gorontalo", "Temu Alumni Jambi")
-	expectIn(t, w.tap(admin, "Temu Alumni Gorontalo"), "1 alumni dari 1 kabupaten/kota sudah terdaftar.")
+	expectIn(t, w.tap(admin, "Temu Alumni Gorontalo"), "1 alumni dari 1 kabupaten/kota sudah dapat kursi.")
 
 	// Someone who is no organizer: a polite refusal for the command and for a button.
 	alumnus := w.alumnus(rpAlumnus, "75", "75.71")
@@ -298,9 +298,9 @@ func TestSummaryReportFitsTelegram(t *testing.T) {
 		}
 		expectIn(t, got, fmt.Sprintf("%d alumni", regencies))
 		rows := strings.Count(got, "\n• ") - 1
-		more := fmt.Sprintf("…dan %d lainnya: %d terdaftar, 0 hadir\n", regencies-rows, regencies-rows)
+		more := fmt.Sprintf("…dan %d kabupaten/kota lain: %d dapat kursi, 0 hadir\n", regencies-rows, regencies-rows)
 		if lang == "en" {
-			more = fmt.Sprintf("…and %d more: %d registered, 0 came\n", regencies-rows, regencies-rows)
+			more = fmt.Sprintf("…and %d more regencies and cities: %d with a seat, 0 came\n", regencies-rows, regencies-rows)
 		}
 		if rows < 38 { // a whole province fits, even Jawa Timur
 			t.Errorf("%s report shows only %d regencies", lang, rows)

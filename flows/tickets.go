@@ -11,6 +11,9 @@ import (
 // up (also reached from a meetup's page).
 type tickets struct{}
 
+// ticketsShown is how many places /tiket lists in its one message.
+const ticketsShown = 4
+
 // Steps of the tickets flow.
 const (
 	tkMine   = "mine"   // the alumnus's meetups, a button each
@@ -49,8 +52,7 @@ func (k tickets) Prompt(t *Turn) {
 
 // Text: answered with buttons only.
 func (tickets) Text(t *Turn, _ string) {
-	t.say(locales.Msg("input.use_buttons"))
-	t.prompt()
+	useButtons(t)
 }
 
 func (k tickets) Tap(t *Turn, b Tap) {
@@ -64,23 +66,42 @@ func (k tickets) Tap(t *Turn, b Tap) {
 		k.cancel(t, st.Meetup)
 	case step == tkCancel && b.Action == "no":
 		id := st.Meetup
-		t.say(locales.Msg("event.cancel_kept"))
-		meetups{}.showDetail(t, id, false)
+		t.restart("", "")
+		t.say(locales.Msg("event.cancel_kept"), forward(id)...)
+		t.editLast()
 	default:
 		t.stale()
 	}
 }
 
-// askCancel asks whether to give up the place at a meetup.
+// askCancel asks whether to give up the place at a meetup, in the words of the place held; someone
+// holding none (an old or forged button) is told so, not warned about a seat they do not have.
 func (k tickets) askCancel(t *Turn, id string) {
 	m := loadMeetup(t, id)
 	if m == nil {
 		return
 	}
+	seat, err := t.app.Meetups.SeatOf(t.ctx, m.ID, t.in.UserID)
+	if err != nil {
+		t.fail(err)
+		return
+	}
+	var ask locales.Text
+	switch seat.Status {
+	case SeatConfirmed:
+		ask = locales.Msg("event.cancel_ask", "Title", m.Title)
+	case SeatWaitlisted:
+		ask = locales.Msg("event.leave_waitlist_ask", "Title", m.Title)
+	case SeatOffered:
+		ask = locales.Msg("event.decline_offer_ask", "Title", m.Title)
+	default:
+		t.restart("", "")
+		t.say(locales.Msg("event.nothing_to_cancel", "Title", m.Title), forward(m.ID)...)
+		return
+	}
 	t.restart(k.Name(), tkCancel)
 	state[ticketsState](t).Meetup = m.ID
-	t.say(locales.Msg("event.cancel_ask", "Title", m.Title),
-		[]Button{t.button(locales.Msg("btn.cancel_yes"), "yes"), t.button(locales.Msg("btn.cancel_no"), "no")})
+	t.say(ask, []Button{t.button(locales.Msg("btn.cancel_yes"), "yes"), t.button(locales.Msg("btn.cancel_no"), "no")})
 }
 
 func (tickets) cancel(t *Turn, id string) {
@@ -94,11 +115,33 @@ func (tickets) cancel(t *Turn, id string) {
 		return
 	}
 	t.restart("", "")
-	if was == SeatNone {
-		t.say(locales.Msg("event.nothing_to_cancel", "Title", m.Title))
+	switch was {
+	case SeatNone:
+		t.say(locales.Msg("event.nothing_to_cancel", "Title", m.Title), forward(m.ID)...)
+	case SeatWaitlisted:
+		t.say(locales.Msg("event.left_waitlist", "Title", m.Title), forward(m.ID)...)
+	default:
+		t.say(locales.Msg("event.cancelled_rsvp", "Title", m.Title), forward(m.ID)...)
+	}
+	t.editLast()
+}
+
+// ticket sends the ticket of a meetup the alumnus holds a seat for: its QR photo with the caption.
+func (tickets) ticket(t *Turn, id string) {
+	m := loadMeetup(t, id)
+	if m == nil {
 		return
 	}
-	t.say(locales.Msg("event.cancelled_rsvp", "Title", m.Title))
+	seat, err := t.app.Meetups.SeatOf(t.ctx, m.ID, t.in.UserID)
+	if err != nil {
+		t.fail(err)
+		return
+	}
+	if seat.Status != SeatConfirmed || m.Status == MeetupCancelled {
+		meetups{}.showDetail(t, m.ID, false) // no ticket (any more): the page says where they stand
+		return
+	}
+	t.add(ticketReply(t, m, seat.Code, false))
 }
 
 // mine answers /tiket and /batal: the meetups the alumnus holds a seat or a place for.
@@ -134,7 +177,7 @@ func (k tickets) mine(t *Turn, forCancel bool) {
 	slices.SortFunc(mine, func(a, b held) int { return cmp.Compare(a.m.Start.Unix(), b.m.Start.Unix()) })
 	if len(mine) == 0 {
 		t.restart("", "")
-		t.say(locales.Msg("event.no_tickets"))
+		t.say(locales.Msg("event.no_tickets"), []Button{globalButton(locales.Msg("btn.other_meetups"), "list", "")})
 		return
 	}
 	t.restart(k.Name(), tkMine)
@@ -144,30 +187,36 @@ func (k tickets) mine(t *Turn, forCancel bool) {
 		lines[0] = locales.Msg("event.cancel_pick")
 	}
 	var kb [][]Button
+	more := 0
+	if len(mine) > ticketsShown { // the soonest first; the message stays short
+		more, mine = len(mine)-ticketsShown, mine[:ticketsShown]
+	}
 	for _, h := range mine {
-		prov, _ := t.app.Atlas.Province(h.m.Province)
-		when := locales.FormatDateTime(h.m.Start.In(prov.Zone), t.res.Lang, prov.ZoneName)
+		when := meetupWhen(t.app, &h.m, t.res.Lang)
+		label := locales.Raw(h.m.Title)
+		action := "open"
 		switch h.seat.Status {
 		case SeatConfirmed:
 			lines = append(lines, locales.Msg("event.ticket_confirmed", "Title", h.m.Title, "When", when, "Code", h.seat.Code))
+			label = locales.Msg("btn.ticket_of", "Title", h.m.Title)
+			action = "qr"
 		case SeatWaitlisted:
 			lines = append(lines, locales.Msg("event.ticket_waitlisted", "Title", h.m.Title, "When", when, "Position", h.seat.Position))
 		case SeatOffered:
 			lines = append(lines, locales.Msg("event.ticket_offered", "Title", h.m.Title, "When", when))
 		}
-		action := "open"
-		if forCancel {
-			action = "cx"
+		switch {
+		case forCancel:
+			kb = append(kb, []Button{t.button(locales.Raw(h.m.Title), "cx", h.m.ID)})
+		case action == "qr":
+			kb = append(kb, []Button{globalButton(label, "qr", h.m.ID)})
+		default:
+			kb = append(kb, []Button{t.button(label, "open", h.m.ID)})
 		}
-		kb = append(kb, []Button{t.button(locales.Raw(h.m.Title), action, h.m.ID)})
 	}
+	if more > 0 {
+		lines = append(lines, locales.Msg("event.workshops_more", "Count", more))
+	}
+	kb = append(kb, []Button{globalButton(locales.Msg("btn.other_meetups"), "list", "")})
 	t.say(locales.Lines(lines...), kb...)
-	for _, h := range mine {
-		if h.seat.Status == SeatConfirmed && !forCancel {
-			t.add(Reply{
-				Text: locales.Msg("event.ticket_qr", "Title", h.m.Title, "Code", h.seat.Code),
-				File: &Attachment{Kind: FileTicketQR, Meetup: h.m.ID, Alumnus: t.in.UserID, Code: h.seat.Code},
-			})
-		}
-	}
 }

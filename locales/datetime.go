@@ -11,25 +11,16 @@ var (
 		"Juli", "Agustus", "September", "Oktober", "November", "Desember"}
 )
 
-// FormatDateTime writes t, already in the venue's location, the way the bot shows meetup times:
-// "Kamis, 19 September 2024 pukul 09.00 WIB" or "Thursday, 19 September 2024 at 09.00 WIB".
+// FormatDateTime writes t, already in the venue's location, the way the bot shows a moment:
+// "Kamis, 19 September 2024 pukul 09.00 WIB" or "Thursday, 19 September 2024, 09:00 WIB".
 // zoneLabel (WIB, WITA, WIT) is appended as given; an empty label is left out.
+// A meetup's time, which has an end, is written by FormatDateTimeRange.
 func FormatDateTime(t time.Time, lang Lang, zoneLabel string) string {
 	b := make([]byte, 0, 64)
 	b = appendDate(b, t, lang)
-	if lang == EN {
-		b = append(b, " at "...)
-	} else {
-		b = append(b, " pukul "...)
-	}
-	b = append2(b, t.Hour())
-	b = append(b, '.')
-	b = append2(b, t.Minute())
-	if zoneLabel != "" {
-		b = append(b, ' ')
-		b = append(b, zoneLabel...)
-	}
-	return string(b)
+	b = appendAt(b, lang)
+	b = appendClock(b, t, lang)
+	return string(appendZone(b, zoneLabel))
 }
 
 // FormatDate writes t's date: "Kamis, 19 September 2024" or "Thursday, 19 September 2024".

@@ -75,12 +75,15 @@ var Common = struct {
 	Generic  Text // something failed on our side; try again in a few minutes
 	Panic    Text // handling the user's message crashed; send it again
 	SlowDown Text // the user is flooding the bot
-	Stale    Text // an old button was pressed; put the current view after it
+	// SlowDownShort is the pop-up on a tap dropped by flood control (after the SlowDown message).
+	SlowDownShort Text
+	Stale         Text // an old button was pressed; put the current view after it
 }{
-	Generic:  Msg("error.generic"),
-	Panic:    Msg("error.panic"),
-	SlowDown: Msg("flood.slow_down"),
-	Stale:    Msg("button.stale"),
+	Generic:       Msg("error.generic"),
+	Panic:         Msg("error.panic"),
+	SlowDown:      Msg("flood.slow_down"),
+	SlowDownShort: Msg("flood.slow_down_short"),
+	Stale:         Msg("button.stale"),
 }
 
 //go:embed id.toml en.toml
@@ -160,7 +163,7 @@ func checkMessage(m *i18n.Message) error {
 		if src == "" {
 			continue
 		}
-		t := template.New(m.ID)
+		t := template.New(m.ID).Funcs(templateFuncs)
 		if m.LeftDelim != "" || m.RightDelim != "" {
 			t = t.Delims(m.LeftDelim, m.RightDelim)
 		}
@@ -207,7 +210,7 @@ func (c *Catalog) Render(lang Lang, t Text) string {
 // error (the Indonesian message for an id missing in English).
 func (c *Catalog) localize(lang Lang, id string, args map[string]any) (string, error) {
 	lc := c.lang(lang)
-	cfg := i18n.LocalizeConfig{MessageID: id}
+	cfg := i18n.LocalizeConfig{MessageID: id, TemplateParser: templateParser}
 	if args != nil {
 		cfg.TemplateData = args
 		// Only messages with plural forms get a PluralCount: for the others go-i18n would look for
@@ -218,7 +221,8 @@ func (c *Catalog) localize(lang Lang, id string, args map[string]any) (string, e
 			}
 		}
 	}
-	return lc.loc.Localize(&cfg)
+	s, err := lc.loc.Localize(&cfg)
+	return localizeNumbers(s, lang), err
 }
 
 func hasPlurals(m *i18n.Message) bool {

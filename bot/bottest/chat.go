@@ -648,8 +648,14 @@ func (s *Server) sendLocked(method string, p map[string]string, files map[string
 			bm.doc = &models.Document{FileID: f.id, FileUniqueID: f.uniqueID, FileName: f.name, MimeType: mime.TypeByExtension(path.Ext(f.name)), FileSize: int64(len(f.data))}
 		case "location", "venue", "contact", "poll", "dice":
 			// No file; the transcript shows the kind.
-			if media == "poll" {
+			switch media {
+			case "poll":
 				bm.Text = p["question"]
+			case "venue": // what the phone shows on the pin
+				if p["latitude"] == "" || p["longitude"] == "" || p["title"] == "" || p["address"] == "" {
+					return nil, badRequest("venue needs latitude, longitude, title and address")
+				}
+				bm.Text = p["title"] + "\n" + p["address"]
 			}
 		default:
 			f, aerr := s.mediaFileLocked(media, p, files, names)

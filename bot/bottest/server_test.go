@@ -1069,3 +1069,26 @@ func TestOffsets(t *testing.T) {
 		t.Error(diff)
 	}
 }
+
+func TestSendVenue(t *testing.T) {
+	s := New(t)
+	b := newClient(t, s)
+	kb := &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{{{Text: "‹ Kembali", CallbackData: "g:0:open:jambi"}}}}
+	if _, err := b.SendVenue(ctxT(t), &bot.SendVenueParams{ChatID: alice.ID, Latitude: -1.6101, Longitude: 103.6131,
+		Title: "Swiss-Belhotel Jambi", Address: "Kota Jambi, Jambi", ReplyMarkup: kb}); err != nil {
+		t.Fatal(err)
+	}
+	want := []Message{{ID: 1, ChatID: alice.ID, Media: "venue", Text: "Swiss-Belhotel Jambi\nKota Jambi, Jambi",
+		Buttons: [][]Button{{{Text: "‹ Kembali", Data: "g:0:open:jambi"}}}}}
+	if diff := cmp.Diff(want, s.Chat(alice.ID)); diff != "" {
+		t.Errorf("Chat (-want +got):\n%s", diff)
+	}
+	calls := s.CallsTo("sendVenue")
+	if len(calls) != 1 || calls[0].Params["latitude"] != "-1.6101" || calls[0].Params["longitude"] != "103.6131" {
+		t.Errorf("calls = %+v", calls)
+	}
+	// Telegram requires the address: a venue without one is refused.
+	if _, err := b.SendVenue(ctxT(t), &bot.SendVenueParams{ChatID: alice.ID, Latitude: 1, Longitude: 1, Title: "X"}); err == nil {
+		t.Error("a venue without an address was accepted")
+	}
+}

@@ -49,6 +49,7 @@ func console(ctx context.Context, opts consoleOptions, stdin io.Reader, stdout i
 	if err != nil {
 		return err
 	}
+	engine.NoFloodLimit = true // one person at a keyboard; a pasted script must not be dropped
 	demo, err := meetupfile.Demo(engine.App.Atlas)
 	if err != nil {
 		return err
@@ -75,7 +76,7 @@ func console(ctx context.Context, opts consoleOptions, stdin io.Reader, stdout i
 	for _, m := range demo {
 		prov, _ := engine.App.Atlas.Province(m.Province)
 		fmt.Fprintln(stdout, cat.Render(lang, locales.Msg("console.demo_meetup",
-			"Title", m.Title, "When", locales.FormatDateTime(m.Start.In(prov.Zone), lang, prov.ZoneName), "Venue", m.Venue.Name)))
+			"Title", m.Title, "When", locales.FormatDateTimeRange(m.Start.In(prov.Zone), m.End.In(prov.Zone), lang, prov.ZoneName), "Venue", m.Venue.Name)))
 	}
 	if opts.Admin {
 		fmt.Fprintln(stdout, cat.Render(lang, locales.Msg("console.admin")))

@@ -47,6 +47,35 @@ func TestConsoleOnboardsFromAPipe(t *testing.T) {
 	}
 }
 
+// The console is one person at a keyboard: a script longer than the flood limit is answered line by
+// line, none dropped.
+func TestConsoleAnswersALongScript(t *testing.T) {
+	lines := []string{"/start"}
+	for len(lines) < 30 {
+		lines = append(lines, "x") // not a name: a re-prompt each time
+	}
+	if len(lines) <= flows.FloodLimit {
+		t.Fatalf("the script has %d lines, not more than the flood limit %d", len(lines), flows.FloodLimit)
+	}
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"console"}, env(nil), strings.NewReader(strings.Join(lines, "\n")), &out, &out); err != nil {
+		t.Fatal(err)
+	}
+	// The output is the banner, then per line "> line" and the bot's answer ("🤖 …"), then the goodbye.
+	turns := strings.Split(out.String(), "\n> ")[1:]
+	if len(turns) != len(lines) {
+		t.Fatalf("%d lines echoed, want %d:\n%s", len(turns), len(lines), out.String())
+	}
+	for i, turn := range turns {
+		if !strings.Contains(turn, "🤖 ") {
+			t.Errorf("line %d (%q) got no answer:\n%s", i+1, lines[i], turn)
+		}
+		if strings.Contains(turn, "Pelan-pelan") {
+			t.Errorf("line %d (%q) was answered with the flood warning:\n%s", i+1, lines[i], turn)
+		}
+	}
+}
+
 func TestConsoleEnglish(t *testing.T) {
 	var out bytes.Buffer
 	if err := run(context.Background(), []string{"console", "-lang", "en"}, env(nil), strings.NewReader("/start\n"), &out, &out); err != nil {
