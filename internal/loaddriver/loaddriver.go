@@ -6,7 +6,7 @@
 // One alumnus sends /start, taps their name, taps a province button, taps a regency button, types
 // their wave, taps "Ya, aku setuju" and sends /profil, waiting for the bot's answer to each input
 // before the next, as a person would. With Config.Meetup they then send /acara, tap the meetup and
-// tap "✋ Saya hadir", and get the page updated, their ticket photo and the calendar file. Afterwards
+// tap "🙋 Aku ikut", and get the page updated and their ticket photo. Afterwards
 // their chat's whole transcript — their inputs and the bot's messages, edits and callback answers,
 // with message ids — must equal the expected one, which is the same for everyone except the name,
 // province, regency and wave (and the seats left and the check-in code, matched by pattern).
@@ -673,7 +673,7 @@ func (a *alumnus) converse(ctx context.Context) error {
 }
 
 // takeSeat opens /acara, taps the meetup and taps the RSVP button: the page is updated in place,
-// then come the ticket (a photo) and the calendar file.
+// then comes the ticket (a photo).
 func (a *alumnus) takeSeat(ctx context.Context, step int) error {
 	p := a.d.page
 	typed := a.text("/acara")
@@ -696,7 +696,6 @@ func (a *alumnus) takeSeat(ctx context.Context, step int) error {
 	a.expectAnswer(page)
 	a.want = append(a.want, expect{kind: "edit", id: a.want[page].id, re: p.taken})
 	a.expectMsg(expect{kind: "send", media: "photo", re: p.ticket})
-	a.expectMsg(expect{kind: "send", media: "document " + p.m.ID + ".ics", text: p.calendar})
 	return a.await(ctx, step+2, tapped)
 }
 

@@ -67,7 +67,6 @@ type meetupPage struct {
 	detail    *regexp.Regexp // its page, some seats left
 	taken     *regexp.Regexp // its page after the RSVP: a seat, a check-in code
 	ticket    *regexp.Regexp // the ticket photo's caption
-	calendar  string         // the calendar file's caption
 	rsvpLabel string
 }
 
@@ -92,13 +91,13 @@ func newMeetupPage(cat *locales.Catalog, atlas *area.Atlas, m flows.Meetup) (*me
 		q = strings.ReplaceAll(q, anyCode, `[A-Z0-9]+`)
 		return regexp.MustCompile(`^` + q + `$`)
 	}
-	when := locales.FormatDateTime(m.Start.In(prov.Zone), locales.ID, prov.ZoneName)
+	when := locales.FormatDateTimeRange(m.Start.In(prov.Zone), m.End.In(prov.Zone), locales.ID, prov.ZoneName)
+	place := m.Venue.Name + ", " + m.Venue.Address
 	head := []locales.Text{
 		locales.Raw(m.Title),
 		locales.Msg("event.when", "When", when),
-		locales.Msg("event.where", "Place", m.Venue.Name+", "+m.Venue.Address),
+		locales.Msg("event.where", "Place", place),
 		{},
-		locales.Msg("event.seats_left", "Left", anyCount, "Capacity", m.Capacity),
 	}
 	item := r(locales.Msg("event.list_item", "Title", m.Title,
 		"When", locales.FormatDate(m.Start.In(prov.Zone), locales.ID), "Venue", m.Venue.Name))
@@ -106,11 +105,10 @@ func newMeetupPage(cat *locales.Catalog, atlas *area.Atlas, m flows.Meetup) (*me
 		m: m,
 		list: regexp.MustCompile(`^` + regexp.QuoteMeta(r(locales.Msg("event.list_title"))) +
 			`\n(?s:.*)` + regexp.QuoteMeta(item) + `(?s:.*)$`),
-		detail: pattern(r(locales.Lines(head...))),
+		detail: pattern(r(locales.Lines(append(head, locales.Msg("event.seats_left", "Left", anyCount, "Capacity", m.Capacity))...))),
 		taken:  pattern(r(locales.Lines(append(head, locales.Msg("event.you_confirmed", "Code", anyCode))...))),
-		ticket: pattern(r(locales.Msg("event.confirmed", "Title", m.Title, "When", when, "Venue", m.Venue.Name,
+		ticket: pattern(r(locales.Msg("event.ticket", "Fresh", true, "Title", m.Title, "When", when, "Place", place,
 			"Code", anyCode))),
-		calendar:  r(locales.Msg("event.calendar_caption")),
 		rsvpLabel: r(locales.Msg("btn.rsvp")),
 	}, nil
 }
