@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 	_ "time/tzdata" // zones must resolve in a scratch image
+	"unicode"
 )
 
 //go:embed data/*.csv
@@ -177,25 +178,89 @@ func (a *Atlas) FindProvince(name string) (Province, bool) {
 	return Province{}, false
 }
 
-// FindRegency finds a regency of a province by name, with or without "Kabupaten"/"Kota".
-// An ambiguous short name (Kota and Kabupaten of the same name) does not match.
+// FindRegency finds a regency of a province by name, with or without "Kabupaten"/"Kota" (or
+// "Kab."). A name that fits more than one regency (Kota and Kabupaten Gorontalo) does not match:
+// MatchRegency gives the candidates.
 func (a *Atlas) FindRegency(province, name string) (Regency, bool) {
-	n := normalize(name)
-	var found []Regency
-	for _, g := range a.regencies[province] {
-		if normalize(g.Name) == n {
-			return g, true
-		}
-		if normalize(shortName(g.Name)) == n {
-			found = append(found, g)
-		}
-	}
-	if len(found) == 1 {
-		return found[0], true
+	if gs, exact := a.MatchRegency(province, name); exact && len(gs) == 1 {
+		return gs[0], true
 	}
 	return Regency{}, false
 }
 
+// maxCandidates is how many regencies MatchRegency offers at most for a partial name.
+const maxCandidates = 6
+
+// MatchRegency lists the regencies of a province that what someone typed may mean, best first:
+// the one whose full name it is; else those whose name without "Kabupaten"/"Kota" it is ("gorontalo":
+// Kabupaten and Kota Gorontalo), keeping only the kind typed ("kab gorontalo", "Kab. Gorontalo",
+// "kota gorontalo"); else, for three letters or more, those whose name has a word starting with it
+// ("tanjung", at most maxCandidates). Case, extra spaces, dots and dashes do not matter. exact is
+// false for the candidates of a partial name: they are to be offered, not taken.
+func (a *Atlas) MatchRegency(province, name string) ([]Regency, bool) {
+	n := normalize(name)
+	if n == "" {
+		return nil, false
+	}
+	rs := a.regencies[province]
+	for _, g := range rs {
+		if normalize(g.Name) == n {
+			return []Regency{g}, true
+		}
+	}
+	kind, short := splitKind(n)
+	var same, partial []Regency
+	for _, g := range rs {
+		gk, gs := splitKind(normalize(g.Name))
+		if kind != "" && gk != kind {
+			continue
+		}
+		switch {
+		case gs == short:
+			same = append(same, g)
+		case len(short) >= 3 && wordPrefix(gs, short):
+			partial = append(partial, g)
+		}
+	}
+	if len(same) > 0 {
+		return same, true
+	}
+	if len(partial) > maxCandidates {
+		return nil, false
+	}
+	return partial, false
+}
+
+// splitKind splits a normalized regency name into its kind ("kabupaten", "kota" or "") and the rest.
+func splitKind(n string) (kind, rest string) {
+	for _, p := range []struct{ prefix, kind string }{
+		{"kabupaten ", "kabupaten"}, {"kab ", "kabupaten"}, {"kota ", "kota"}, {"kot ", "kota"},
+	} {
+		if r, ok := strings.CutPrefix(n, p.prefix); ok && r != "" {
+			return p.kind, r
+		}
+	}
+	return "", n
+}
+
+// wordPrefix says whether one of the words of s, or several in a row, starts with p.
+func wordPrefix(s, p string) bool {
+	for {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+		i := strings.IndexByte(s, ' ')
+		if i < 0 {
+			return false
+		}
+		s = s[i+1:]
+	}
+}
+
+// normalize lowers s and keeps its words, split at spaces, dots, commas and dashes: "  Kab.  Muaro-Jambi"
+// is "kab muaro jambi".
 func normalize(s string) string {
-	return strings.ToLower(strings.Join(strings.Fields(s), " "))
+	return strings.Join(strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+		return unicode.IsSpace(r) || r == '.' || r == ',' || r == '-' || r == '_'
+	}), " ")
 }

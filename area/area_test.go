@@ -1,6 +1,7 @@
 package area
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -78,7 +79,53 @@ func TestFind(t *testing.T) {
 	if g, ok := a.FindRegency("15", "Muaro Jambi"); !ok || g.Code != "15.05" {
 		t.Errorf("FindRegency(Muaro Jambi) = %v %v", g, ok)
 	}
+	if _, ok := a.FindRegency("15", "kab jambi"); ok {
+		t.Errorf("a partial name matched")
+	}
 	if _, ok := a.FindRegency("15", "Kota Gorontalo"); ok {
 		t.Errorf("a regency of another province matched")
+	}
+}
+
+func TestMatchRegency(t *testing.T) {
+	a, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		province, typed string
+		want            []string
+		exact           bool
+	}{
+		{"75", "gorontalo", []string{"75.01", "75.71"}, true},
+		{"75", "  GORONTALO ", []string{"75.01", "75.71"}, true},
+		{"75", "kab gorontalo", []string{"75.01"}, true},
+		{"75", "Kab. Gorontalo", []string{"75.01"}, true},
+		{"75", "kab.gorontalo", []string{"75.01"}, true},
+		{"75", "Kabupaten  Gorontalo", []string{"75.01"}, true},
+		{"75", "kota gorontalo", []string{"75.71"}, true},
+		{"75", "Kota   Gorontalo", []string{"75.71"}, true},
+		{"75", "bone", []string{"75.03"}, false}, // Bone Bolango: offered, not taken
+		{"15", "muaro jambi", []string{"15.05"}, true},
+		{"15", "Kab. Muaro-Jambi", []string{"15.05"}, true},
+		{"15", "tanjung", []string{"15.06", "15.07"}, false},
+		{"15", "Tanjung Jabung Timur", []string{"15.07"}, true},
+		{"15", "kota jambi", []string{"15.71"}, true},
+		{"15", "kab jambi", []string{"15.05"}, false}, // Jambi is only a Kota; Muaro Jambi is a candidate
+		{"15", "kota gorontalo", nil, false},
+		{"15", "", nil, false},
+		{"15", "xy", nil, false},
+		{"72", "toli toli", []string{"72.04"}, true},
+		{"52", "bima", []string{"52.06", "52.72"}, true},
+		{"11", "aceh", nil, false}, // too many to offer
+	} {
+		var got []string
+		gs, exact := a.MatchRegency(tc.province, tc.typed)
+		for _, g := range gs {
+			got = append(got, g.Code)
+		}
+		if strings.Join(got, ",") != strings.Join(tc.want, ",") || exact != tc.exact {
+			t.Errorf("MatchRegency(%s, %q) = %v %v, want %v %v", tc.province, tc.typed, got, exact, tc.want, tc.exact)
+		}
 	}
 }

@@ -49,10 +49,10 @@ func TestCommandMenus(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
-	if cmds := api.MyCommands(""); len(cmds) == 0 || cmds[0].Command != "start" || !strings.Contains(cmds[0].Description, "pendaftaran") {
+	if cmds := api.MyCommands(""); len(cmds) == 0 || cmds[0].Command != "start" || !strings.Contains(cmds[0].Description, "profil") {
 		t.Errorf("default menu = %+v", cmds)
 	}
-	if cmds := api.MyCommands("en"); len(cmds) == 0 || !strings.Contains(cmds[0].Description, "signing up") {
+	if cmds := api.MyCommands("en"); len(cmds) == 0 || !strings.Contains(cmds[0].Description, "profile") {
 		t.Errorf("English menu = %+v", cmds)
 	}
 	organizer := 0

@@ -39,7 +39,7 @@ func TestPollingSlowChatHoldsOnlyItself(t *testing.T) {
 		t.Fatalf("the slow chat's reply never started: %v", err)
 	}
 	for _, o := range others {
-		if err := api.WaitEvents(ctx, o.ID, 2); err != nil {
+		if err := api.WaitEvents(ctx, o.ID, 1); err != nil {
 			t.Fatalf("another chat of the batch was not answered while one chat hangs: %v\n%s", err, o.Transcript())
 		}
 	}
@@ -47,7 +47,7 @@ func TestPollingSlowChatHoldsOnlyItself(t *testing.T) {
 	late := first.Alumnus("Telat", "id")
 	api.SendText(late.User, "/start")
 	next := api.SendText(slow.User, "Lambat") // its name, answering the question the held update asks
-	if err := api.WaitEvents(ctx, late.ID, 2); err != nil {
+	if err := api.WaitEvents(ctx, late.ID, 1); err != nil {
 		t.Fatalf("an update that came while one chat hangs was not answered: %v\n%s", err, late.Transcript())
 	}
 	if n := api.BotEvents(slow.ID); n != 0 {
@@ -67,7 +67,7 @@ func TestPollingSlowChatHoldsOnlyItself(t *testing.T) {
 			sends = append(sends, ev.Msg.Text)
 		}
 	}
-	want := []string{"Selamat datang", "Siapa nama kamu", "Salam kenal, Lambat", "provinsi mana"}
+	want := []string{"Siapa nama kamu", "Salam kenal, Lambat"} // each a greeting or acknowledgement and a question
 	if len(sends) != len(want) {
 		t.Fatalf("the slow chat got %d messages, want %d (each update once, in order):\n%s", len(sends), len(want), slow.Transcript())
 	}

@@ -75,7 +75,24 @@ func (c *convo) tap(label string) Result {
 func ids(r Result) []string {
 	var out []string
 	for _, rep := range r.Replies {
-		out = append(out, rep.Text.ID)
+		out = append(out, strings.Join(textIDs(rep.Text), "+"))
+	}
+	return out
+}
+
+// textIDs are the message ids a text is made of, in order: "welcome.new", "onboard.ask_name" for a
+// greeting and the question joined into one message. The progress line and the current value that
+// frame a question are left out (TestOnboardingShowsProgress checks them).
+func textIDs(t locales.Text) []string {
+	var out []string
+	switch {
+	case len(t.Lines) > 0:
+		for _, l := range t.Lines {
+			out = append(out, textIDs(l)...)
+		}
+	case t.ID == "onboard.progress" || t.ID == "profile.now":
+	case t.ID != "":
+		out = append(out, t.ID)
 	}
 	return out
 }
@@ -90,19 +107,19 @@ func (c *convo) expect(want ...string) {
 func onboard(t *testing.T) *convo {
 	c := &convo{t: t, app: newApp(t)}
 	c.send("/start ref_42")
-	c.expect("welcome.new", "onboard.ask_name")
+	c.expect("welcome.new+onboard.ask_name")
 	c.tap("Vita")
-	c.expect("onboard.nice_to_meet", "onboard.ask_province")
+	c.expect("onboard.nice_to_meet+onboard.ask_province")
 	c.tap("btn.next")
 	c.tap("btn.prev")
 	c.tap("Jambi")
 	c.expect("onboard.ask_regency")
 	c.tap("Kota Jambi")
-	c.expect("onboard.ask_wave")
+	c.expect("onboard.regency_noted+onboard.ask_wave")
 	c.send("27")
-	c.expect("onboard.ask_consent")
+	c.expect("onboard.wave_noted+onboard.ask_consent")
 	c.tap("btn.consent_yes")
-	c.expect("onboard.done", "onboard.referred")
+	c.expect("onboard.done_referred")
 	return c
 }
 
@@ -136,25 +153,29 @@ func TestOnboardingRePrompts(t *testing.T) {
 		do   func() Result
 		want []string
 	}{
-		{"name too short", func() Result { return c.send("V") }, []string{"onboard.name_invalid"}},
-		{"name too long", func() Result { return c.send(strings.Repeat("a", 4096)) }, []string{"onboard.name_invalid"}},
-		{"name without letters", func() Result { return c.send("12345") }, []string{"onboard.name_invalid"}},
-		{"photo at name", func() Result { return c.input(Input{Kind: KindPhoto}) }, []string{"input.need_text", "onboard.ask_name"}},
-		{"sticker at name", func() Result { return c.input(Input{Kind: KindOther}) }, []string{"input.need_text", "onboard.ask_name"}},
-		{"command before done", func() Result { return c.send("/profil") }, []string{"onboard.finish_first", "onboard.ask_name"}},
-		{"forged button", func() Result { return c.input(Input{Kind: KindButton, Data: "ob:999:p:15"}) }, []string{"button.stale", "onboard.ask_name"}},
-		{"garbage button", func() Result { return c.input(Input{Kind: KindButton, Data: "\x00zz"}) }, []string{"button.stale", "onboard.ask_name"}},
-		{"typed name", func() Result { return c.send("  Hujaipah  ") }, []string{"onboard.nice_to_meet", "onboard.ask_province"}},
+		{"name too short", func() Result { return c.send("V") }, []string{"onboard.name_too_short"}},
+		{"name x", func() Result { return c.send("x") }, []string{"onboard.name_too_short"}},
+		{"name too long", func() Result { return c.send(strings.Repeat("a", 4096)) }, []string{"onboard.name_too_long"}},
+		{"name without letters", func() Result { return c.send("12345") }, []string{"onboard.name_no_letters"}},
+		{"name of invisible characters", func() Result { return c.send("\u202e\u200b\u200b") }, []string{"onboard.name_no_letters"}},
+		{"photo at name", func() Result { return c.input(Input{Kind: KindPhoto}) }, []string{"input.need_text+onboard.ask_name"}},
+		{"sticker at name", func() Result { return c.input(Input{Kind: KindOther}) }, []string{"input.need_text+onboard.ask_name"}},
+		{"command before done", func() Result { return c.send("/profil") }, []string{"onboard.finish_first+onboard.ask_name"}},
+		{"forged button", func() Result { return c.input(Input{Kind: KindButton, Data: "ob:999:p:15"}) }, []string{"button.stale+onboard.ask_name"}},
+		{"garbage button", func() Result { return c.input(Input{Kind: KindButton, Data: "\x00zz"}) }, []string{"button.stale+onboard.ask_name"}},
+		{"typed name", func() Result { return c.send("  Hujaipah  ") }, []string{"onboard.nice_to_meet+onboard.ask_province"}},
 		{"unknown province", func() Result { return c.send("Atlantis") }, []string{"onboard.province_unknown"}},
-		{"typed province", func() Result { return c.send("gorontalo") }, []string{"onboard.ask_regency"}},
-		{"ambiguous regency", func() Result { return c.send("Gorontalo") }, []string{"onboard.regency_unknown"}},
-		{"typed regency", func() Result { return c.send("Kota Gorontalo") }, []string{"onboard.ask_wave"}},
-		{"wave text", func() Result { return c.send("dua puluh") }, []string{"onboard.wave_not_number"}},
+		{"province in a photo's caption", func() Result { return c.input(Input{Kind: KindPhoto, Text: "gorontalo"}) }, []string{"onboard.ask_regency"}},
+		{"ambiguous regency", func() Result { return c.send("gorontalo") }, []string{"onboard.regency_pick"}},
+		{"unknown regency", func() Result { return c.send("Atlantis") }, []string{"onboard.regency_unknown"}},
+		{"typed regency", func() Result { return c.send("kota  GORONTALO") }, []string{"onboard.regency_noted+onboard.ask_wave"}},
+		{"wave text", func() Result { return c.send("banyak") }, []string{"onboard.wave_not_number"}},
 		{"wave zero", func() Result { return c.send("0") }, []string{"onboard.wave_range"}},
 		{"wave huge", func() Result { return c.send("100000") }, []string{"onboard.wave_range"}},
 		{"wave very long", func() Result { return c.send(strings.Repeat("9", 4096)) }, []string{"onboard.wave_not_number"}},
-		{"wave words", func() Result { return c.send("Gelombang 12") }, []string{"onboard.ask_consent"}},
-		{"text at consent", func() Result { return c.send("ya") }, []string{"input.use_buttons", "onboard.ask_consent"}},
+		{"wave words", func() Result { return c.send("Gelombang dua belas") }, []string{"onboard.wave_noted+onboard.ask_consent"}},
+		{"unclear consent", func() Result { return c.send("hmm") }, []string{"onboard.consent_unclear"}},
+		{"typed no", func() Result { return c.send("nggak") }, []string{"onboard.consent_declined"}},
 	} {
 		if got := ids(tc.do()); !cmp.Equal(tc.want, got) {
 			t.Fatalf("%s: replies %v, want %v", tc.name, got, tc.want)
@@ -163,12 +184,8 @@ func TestOnboardingRePrompts(t *testing.T) {
 			t.Fatalf("%s: profile saved before consent", tc.name)
 		}
 	}
-	c.tap("btn.consent_no")
-	c.expect("onboard.consent_declined")
-	if c.s.Profile != nil {
-		t.Fatal("profile saved without consent")
-	}
-	c.tap("btn.consent_yes")
+	c.send("iya")
+	c.expect("onboard.done")
 	if p := c.s.Profile; p == nil || p.Name != "Hujaipah" || p.Regency != "75.71" || p.Wave != 12 {
 		t.Fatalf("profile = %+v", p)
 	}
@@ -233,7 +250,7 @@ func TestStaleButtonAfterStep(t *testing.T) {
 	c.send("Jambi")
 	c.last = old
 	r := c.tap("Aceh") // a button from the province list, already answered
-	if got := ids(r); !cmp.Equal(got, []string{"button.stale", "onboard.ask_regency"}) {
+	if got := ids(r); !cmp.Equal(got, []string{"button.stale+onboard.ask_regency"}) {
 		t.Fatalf("stale tap replies %v", got)
 	}
 	var st onboardingState
@@ -249,7 +266,7 @@ func TestProfileEdit(t *testing.T) {
 	c.tap("btn.edit_wave")
 	c.expect("onboard.ask_wave")
 	c.send("31")
-	c.expect("profile.saved", "profile.view")
+	c.expect("profile.saved+profile.view")
 	c.tap("btn.edit_lang")
 	r := c.tap("English")
 	if r.Lang != locales.EN || c.s.Profile.Lang != locales.EN {
@@ -258,7 +275,7 @@ func TestProfileEdit(t *testing.T) {
 	c.tap("btn.edit_area")
 	c.tap("Gorontalo")
 	c.tap("Kota Gorontalo")
-	c.expect("profile.saved", "profile.view")
+	c.expect("profile.saved+profile.view")
 	if p := c.s.Profile; p.Wave != 31 || p.Province != "75" || p.Regency != "75.71" || p.Name != "Vita" {
 		t.Fatalf("profile after edits = %+v", p)
 	}
@@ -267,6 +284,8 @@ func TestProfileEdit(t *testing.T) {
 func TestIdleInputs(t *testing.T) {
 	c := onboard(t)
 	c.send("halo")
+	c.expect("welcome.back")
+	c.send("apa kabar semuanya di sana")
 	c.expect("unknown.text")
 	c.send("/apaini")
 	c.expect("unknown.command")

@@ -13,6 +13,7 @@
 //
 //	onboarding.go   onboarding   /start, ref_ links          anyone
 //	help.go         help         /bantuan, /help             anyone
+//	help.go         home         next-step buttons ("go:")   alumnus
 //	profile.go      profile      /profil                     alumnus
 //	meetups.go      meetups      /acara, ev_ links           alumnus
 //	tickets.go      tickets      /tiket, /batal              alumnus

@@ -72,6 +72,7 @@ var registry = register(
 	checkin{},
 	create{},
 	reports{},
+	home{},
 )
 
 // flowSet is the registry, indexed by what the router looks up.

@@ -7,8 +7,8 @@ import (
 	"github.com/alumnibot/alumnibot/locales"
 )
 
-// onboarding registers a new alumnus: name, province, regency, wave, consent. The profile is made
-// only at the end; a /start link that brought them waits in Conv.Payload and is opened then.
+// onboarding makes a new alumnus's profile: name, province, regency, wave, consent. The profile is
+// made only at the end; a /start link that brought them waits in Conv.Payload and is opened then.
 type onboarding struct{}
 
 // Steps of onboarding.
@@ -19,6 +19,12 @@ const (
 	obWave     = "wave"
 	obConsent  = "consent"
 )
+
+// obQuestions is how many questions onboarding asks; the prompts say which one they are.
+const obQuestions = 5
+
+// obNumber is the number of each step's question, for "Pertanyaan 2 dari 5".
+var obNumber = map[string]int{obName: 1, obProvince: 2, obRegency: 3, obWave: 4, obConsent: 5}
 
 // onboardingState is what onboarding keeps between answers.
 type onboardingState struct {
@@ -47,7 +53,7 @@ func (o onboarding) Start(t *Turn, _ Entry, payload string) {
 		if t.openLink(payload) { // a meetup link opens the meetup, no greeting first
 			return
 		}
-		t.say(locales.Msg("welcome.back", "Name", t.s.Profile.Name))
+		t.say(locales.Msg("welcome.back", "Name", t.s.Profile.Name), homeButtons(t)...)
 		return
 	}
 	if t.s.Conv.Flow == o.Name() {
@@ -69,7 +75,7 @@ func (o onboarding) begin(t *Turn, payload string) {
 	o.Prompt(t)
 }
 
-// resume shows where the unfinished registration stands, starting it if needed.
+// resume shows where the unfinished profile stands, starting it if needed.
 func (o onboarding) resume(t *Turn) {
 	if t.s.Conv.Flow != o.Name() {
 		o.begin(t, "")
@@ -78,26 +84,49 @@ func (o onboarding) resume(t *Turn) {
 	t.prompt()
 }
 
+// numbered puts the step's question number above a question.
+func (onboarding) numbered(t *Turn, q locales.Text) locales.Text {
+	n, ok := obNumber[t.s.Conv.Step]
+	if !ok {
+		return q
+	}
+	progress := locales.Msg("onboard.progress", "N", n, "Of", obQuestions)
+	if k := len(t.res.Replies); k > 0 && joinable(t.res.Replies[k-1]) {
+		// said under an acknowledgement in the same message: an empty line sets the question apart
+		return locales.Lines(locales.Text{}, progress, q)
+	}
+	return locales.Lines(progress, q)
+}
+
 func (o onboarding) Prompt(t *Turn) {
 	st := state[onboardingState](t)
 	switch t.s.Conv.Step {
 	case obName:
 		if b := o.nameButton(t); b != nil {
-			t.say(locales.Msg("onboard.ask_name"), b)
+			t.say(o.numbered(t, locales.Msg("onboard.ask_name")), b)
 			return
 		}
-		t.say(locales.Msg("onboard.ask_name_typed"))
+		t.say(o.numbered(t, locales.Msg("onboard.ask_name_typed")))
 	case obProvince, obRegency:
-		askArea(t, &st.areaPick, t.s.Conv.Step == obRegency)
+		askArea(t, &st.areaPick, t.s.Conv.Step == obRegency, o.areaAsk(t))
 	case obWave:
-		t.say(locales.Msg("onboard.ask_wave"))
+		t.say(o.numbered(t, locales.Msg("onboard.ask_wave")))
 	case obConsent:
-		t.say(locales.Msg("onboard.ask_consent"), []Button{
-			t.button(locales.Msg("btn.consent_yes"), "yes"),
-			t.button(locales.Msg("btn.consent_no"), "no"),
-		})
+		t.say(o.numbered(t, locales.Msg("onboard.ask_consent")), o.consentButtons(t))
 	default: // a state from an older version of the bot: start over cleanly
 		t.startOver()
+	}
+}
+
+// areaAsk numbers the area questions.
+func (o onboarding) areaAsk(t *Turn) areaAsk {
+	return areaAsk{wrap: func(q locales.Text) locales.Text { return o.numbered(t, q) }}
+}
+
+func (onboarding) consentButtons(t *Turn) []Button {
+	return []Button{
+		t.button(locales.Msg("btn.consent_yes"), "yes"),
+		t.button(locales.Msg("btn.consent_no"), "no"),
 	}
 }
 
@@ -116,17 +145,17 @@ func (o onboarding) Text(t *Turn, s string) {
 	switch step := t.s.Conv.Step; step {
 	case obName:
 		name := cleanName(s)
-		if !validName(name) {
+		if bad := checkName(name); bad.ID != "" {
 			if b := o.nameButton(t); b != nil {
-				t.say(locales.Msg("onboard.name_invalid"), b)
+				t.say(bad, b)
 				return
 			}
-			t.say(locales.Msg("onboard.name_invalid"))
+			t.say(bad)
 			return
 		}
 		o.setName(t, name)
 	case obProvince, obRegency:
-		if code, ok := typedArea(t, &st.areaPick, step == obRegency, s); ok {
+		if code, ok := typedArea(t, &st.areaPick, step == obRegency, s, o.areaAsk(t)); ok {
 			o.setArea(t, step, code)
 		}
 	case obWave:
@@ -136,10 +165,20 @@ func (o onboarding) Text(t *Turn, s string) {
 			return
 		}
 		st.Wave = w
+		t.say(locales.Msg("onboard.wave_noted", "Wave", w))
 		t.goTo(obConsent)
-	default: // a step answered with buttons only
-		t.say(locales.Msg("input.use_buttons"))
-		t.prompt()
+	case obConsent:
+		yes, ok := yesNo(s)
+		switch {
+		case !ok:
+			t.say(locales.Msg("onboard.consent_unclear"), o.consentButtons(t))
+		case yes:
+			o.finish(t)
+		default:
+			o.declined(t)
+		}
+	default:
+		t.startOver()
 	}
 }
 
@@ -157,11 +196,16 @@ func (o onboarding) Tap(t *Turn, b Tap) {
 	case step == obConsent && b.Action == "yes":
 		o.finish(t)
 	case step == obConsent && b.Action == "no":
-		t.s.Conv.Nonce++
-		t.say(locales.Msg("onboard.consent_declined"), []Button{t.button(locales.Msg("btn.consent_yes"), "yes")})
+		o.declined(t)
 	default:
 		t.stale()
 	}
+}
+
+// declined answers a "no" to consent: nothing is kept, and the way to agree stays open.
+func (onboarding) declined(t *Turn) {
+	t.s.Conv.Nonce++
+	t.say(locales.Msg("onboard.consent_declined"), []Button{t.button(locales.Msg("btn.consent_yes"), "yes")})
 }
 
 func (onboarding) setName(t *Turn, name string) {
@@ -178,6 +222,9 @@ func (onboarding) setArea(t *Turn, step, code string) {
 		return
 	}
 	st.Regency = code
+	if g, ok := t.app.Atlas.Regency(code); ok {
+		t.say(locales.Msg("onboard.regency_noted", "Regency", g.Name))
+	}
 	t.goTo(obWave)
 }
 
@@ -195,15 +242,20 @@ func (onboarding) finish(t *Turn) {
 		Active:    true,
 	}
 	t.restart("", "")
-	t.say(locales.Msg("onboard.done", "Name", t.s.Profile.Name))
-	if t.openLink(payload) {
-		return
+	if _, _, ok := registry.link(payload); ok && !strings.HasPrefix(payload, "ref_") {
+		t.say(locales.Msg("onboard.done_link", "Name", t.s.Profile.Name))
+		if t.openLink(payload) {
+			return
+		}
+		t.res.Replies = t.res.Replies[:len(t.res.Replies)-1]
 	}
+	done := locales.Msg("onboard.done", "Name", t.s.Profile.Name)
 	if ref, ok := strings.CutPrefix(payload, "ref_"); ok {
 		id, err := strconv.ParseInt(ref, 10, 64)
 		if err == nil && id > 0 && id != t.in.UserID {
 			t.s.Profile.ReferredBy = id
-			t.say(locales.Msg("onboard.referred"))
+			done = locales.Msg("onboard.done_referred", "Name", t.s.Profile.Name)
 		}
 	}
+	t.say(done, homeButtons(t)...)
 }

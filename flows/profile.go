@@ -35,23 +35,61 @@ func (p profile) Start(t *Turn, _ Entry, _ string) {
 
 func (p profile) Prompt(t *Turn) {
 	st := state[profileState](t)
+	pr := t.s.Profile
 	switch t.s.Conv.Step {
 	case pfView:
 		p.view(t)
 	case pfName:
-		t.say(locales.Msg("onboard.ask_name_typed"))
+		t.say(p.now(locales.Msg("onboard.ask_name_typed"), pr.Name), p.backRow(t))
 	case pfProvince, pfRegency:
-		askArea(t, &st.areaPick, t.s.Conv.Step == pfRegency)
+		askArea(t, &st.areaPick, t.s.Conv.Step == pfRegency, p.areaAsk(t))
 	case pfWave:
-		t.say(locales.Msg("onboard.ask_wave"))
+		t.say(p.now(locales.Msg("onboard.ask_wave"), pr.Wave), p.backRow(t))
 	case pfLang:
-		t.say(locales.Msg("profile.ask_lang"), []Button{
+		t.say(p.now(locales.Msg("profile.ask_lang"), langName(t.res.Lang)), []Button{
 			t.button(locales.Raw("Bahasa Indonesia"), "setlang", string(locales.ID)),
 			t.button(locales.Raw("English"), "setlang", string(locales.EN)),
-		})
+		}, p.backRow(t))
 	default: // a state from an older version of the bot: start over cleanly
 		t.startOver()
 	}
+}
+
+// now puts the current value under a question: "Sekarang: Kota Gorontalo".
+func (profile) now(q locales.Text, value any) locales.Text {
+	return locales.Lines(q, locales.Msg("profile.now", "Value", value))
+}
+
+// backRow is the way back to the profile without changing anything.
+func (profile) backRow(t *Turn) []Button {
+	return []Button{t.button(locales.Msg("btn.profile_back"), "view")}
+}
+
+// areaAsk shows the current province (or regency, in the province chosen) and the way back.
+func (p profile) areaAsk(t *Turn) areaAsk {
+	st := state[profileState](t)
+	return areaAsk{
+		wrap: func(q locales.Text) locales.Text {
+			if t.s.Conv.Step == pfProvince {
+				if v, ok := t.app.Atlas.Province(t.s.Profile.Province); ok {
+					return p.now(q, v.Name)
+				}
+				return q
+			}
+			if g, ok := t.app.Atlas.Regency(t.s.Profile.Regency); ok && g.Province == st.Province {
+				return p.now(q, g.Name)
+			}
+			return q
+		},
+		back: p.backRow(t),
+	}
+}
+
+func langName(l locales.Lang) string {
+	if l == locales.EN {
+		return "English"
+	}
+	return "Bahasa Indonesia"
 }
 
 // view shows the profile with a button for each thing that can be changed.
@@ -59,15 +97,16 @@ func (profile) view(t *Turn) {
 	p := t.s.Profile
 	prov, _ := t.app.Atlas.Province(p.Province)
 	reg, _ := t.app.Atlas.Regency(p.Regency)
-	lang := "Bahasa Indonesia"
-	if t.res.Lang == locales.EN {
-		lang = "English"
+	lang := langName(t.res.Lang)
+	kb := [][]Button{
+		{t.button(locales.Msg("btn.edit_name"), "name"), t.button(locales.Msg("btn.edit_wave"), "wave")},
+		{t.button(locales.Msg("btn.edit_area"), "area"), t.button(locales.Msg("btn.edit_lang"), "lang")},
+	}
+	if b, ok := goButton(t, locales.Msg("btn.go_events"), "acara"); ok {
+		kb = append(kb, []Button{b})
 	}
 	t.say(locales.Msg("profile.view",
-		"Name", p.Name, "Province", prov.Name, "Regency", reg.Name, "Wave", p.Wave, "Lang", lang),
-		[]Button{t.button(locales.Msg("btn.edit_name"), "name"), t.button(locales.Msg("btn.edit_wave"), "wave")},
-		[]Button{t.button(locales.Msg("btn.edit_area"), "area"), t.button(locales.Msg("btn.edit_lang"), "lang")},
-	)
+		"Name", p.Name, "Province", prov.Name, "Regency", reg.Name, "Wave", p.Wave, "Lang", lang), kb...)
 }
 
 func (p profile) Text(t *Turn, s string) {
@@ -75,20 +114,20 @@ func (p profile) Text(t *Turn, s string) {
 	switch step := t.s.Conv.Step; step {
 	case pfName:
 		name := cleanName(s)
-		if !validName(name) {
-			t.say(locales.Msg("onboard.name_invalid"))
+		if bad := checkName(name); bad.ID != "" {
+			t.say(bad, p.backRow(t))
 			return
 		}
 		t.s.Profile.Name = name
 		p.saved(t)
 	case pfProvince, pfRegency:
-		if code, ok := typedArea(t, &st.areaPick, step == pfRegency, s); ok {
+		if code, ok := typedArea(t, &st.areaPick, step == pfRegency, s, p.areaAsk(t)); ok {
 			p.setArea(t, step, code)
 		}
 	case pfWave:
 		w, bad := parseWave(s)
 		if bad.ID != "" {
-			t.say(bad)
+			t.say(bad, p.backRow(t))
 			return
 		}
 		t.s.Profile.Wave = w
@@ -102,6 +141,9 @@ func (p profile) Text(t *Turn, s string) {
 func (p profile) Tap(t *Turn, b Tap) {
 	st := state[profileState](t)
 	switch step := t.s.Conv.Step; {
+	case step != pfView && b.Action == "view":
+		t.st = nil
+		t.goTo(pfView)
 	case step == pfView && b.Action == "name":
 		t.goTo(pfName)
 	case step == pfView && b.Action == "wave":

@@ -57,11 +57,11 @@ func TestUndecodableStateStartsOver(t *testing.T) {
 		want []string
 	}{
 		{"onboarding, wave stored as text", Conv{Flow: "ob", Step: "consent", Nonce: 5, State: json.RawMessage(`{"name":"Vita","wave":"27"}`)},
-			Input{Kind: KindText, Text: "halo"}, []string{"welcome.new", "onboard.ask_name"}},
+			Input{Kind: KindText, Text: "halo"}, []string{"welcome.new+onboard.ask_name"}},
 		{"unknown flow", Conv{Flow: "zz", Step: "x", Nonce: 2},
-			Input{Kind: KindText, Text: "halo"}, []string{"welcome.new", "onboard.ask_name"}},
+			Input{Kind: KindText, Text: "halo"}, []string{"welcome.new+onboard.ask_name"}},
 		{"state that is no object", Conv{Flow: "pf", Step: "province", Nonce: 2, State: json.RawMessage(`"x"`)},
-			Input{Kind: KindButton, Data: "pf:2:p:15"}, []string{"button.stale", "onboard.ask_name"}},
+			Input{Kind: KindButton, Data: "pf:2:p:15"}, []string{"button.stale+onboard.ask_name"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

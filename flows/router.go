@@ -49,6 +49,7 @@ func (a *App) Step(ctx context.Context, s Session, in Input) (Session, Result, e
 	if t.err != nil {
 		return Session{}, Result{}, t.err
 	}
+	t.res.Replies = joinReplies(t.res.Replies)
 	raw, err := encodeState(t.current(), t.st)
 	if err != nil {
 		return Session{}, Result{}, err
@@ -56,6 +57,29 @@ func (a *App) Step(ctx context.Context, s Session, in Input) (Session, Result, e
 	t.s.Conv.State = raw
 	return t.s, t.res, nil
 }
+
+// joinReplies makes one message of what a step says in a row: a text without buttons ("Salam kenal,
+// Vita! 😊") and the message after it (the next question, with its buttons) become one, an empty line
+// between, so a tap or a typed answer is answered by one message. Edits and files stay apart.
+func joinReplies(rs []Reply) []Reply {
+	if len(rs) < 2 {
+		return rs
+	}
+	out := make([]Reply, 0, len(rs))
+	for _, r := range rs {
+		if n := len(out); n > 0 && joinable(out[n-1]) && !r.Edit && r.File == nil {
+			prev := out[n-1]
+			r.Text = locales.Lines(prev.Text, r.Text)
+			out[n-1] = r
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// joinable says whether a reply can take the next one under it.
+func joinable(r Reply) bool { return len(r.Buttons) == 0 && !r.Edit && r.File == nil }
 
 // validUTF8 replaces invalid UTF-8 in what an input carries, as JSON does: what the store keeps of
 // it (a name, the last tap) is then what the flows saw, so a double tap is still recognised after the
@@ -153,14 +177,14 @@ func (t *Turn) command() {
 			onboarding{}.resume(t)
 			return
 		}
-		t.say(locales.Msg("unknown.command"))
+		t.say(locales.Msg("unknown.command"), homeButtons(t)...)
 		return
 	}
 	if !t.permit(e.flow, KindCommand) {
 		return
 	}
 	if !enabled(t.app, e.flow) { // switched off: its commands are unknown
-		t.say(locales.Msg("unknown.command"))
+		t.say(locales.Msg("unknown.command"), homeButtons(t)...)
 		return
 	}
 	e.flow.Start(t, e.entry, t.in.Payload)
@@ -207,16 +231,21 @@ func enabled(a *App, f Flow) bool {
 
 func (t *Turn) message() {
 	f := t.current()
+	text := strings.TrimSpace(t.in.Text)
 	if f == nil {
-		if !t.onboarded() {
+		switch {
+		case !t.onboarded():
 			t.say(locales.Msg("welcome.new"))
 			onboarding{}.begin(t, "")
-			return
+		case isGreeting(text):
+			t.say(locales.Msg("welcome.back", "Name", t.s.Profile.Name), homeButtons(t)...)
+		default:
+			t.say(locales.Msg("unknown.text"), homeButtons(t)...)
 		}
-		t.say(locales.Msg("unknown.text"))
 		return
 	}
-	if t.in.Kind != KindText {
+	// A photo whose caption is the answer is taken as the answer.
+	if t.in.Kind != KindText && !(t.in.Kind == KindPhoto && text != "") {
 		t.say(locales.Msg("input.need_text"))
 		t.prompt()
 		return
@@ -224,7 +253,7 @@ func (t *Turn) message() {
 	if !t.permit(f, KindText) {
 		return
 	}
-	f.Text(t, strings.TrimSpace(t.in.Text))
+	f.Text(t, text)
 }
 
 // doubleTapWindow is how long (seconds) the same button pressed again counts as one press: clients

@@ -83,10 +83,10 @@ func (t *Turn) stale() {
 	switch {
 	case t.s.Conv.Flow != "":
 		t.prompt()
-	case !t.onboarded():
+	case !t.onboarded() && !t.userRole().Organizer: // a panitia without a profile is not asked for one
 		onboarding{}.begin(t, "")
 	default:
-		t.say(locales.Msg("help.text"))
+		t.say(locales.Msg("help.text"), homeButtons(t)...)
 	}
 }
 
@@ -97,7 +97,7 @@ func (t *Turn) startOver() {
 		onboarding{}.begin(t, "")
 		return
 	}
-	t.say(locales.Msg("help.text"))
+	t.say(locales.Msg("help.text"), homeButtons(t)...)
 }
 
 // Roles is where organizer roles are granted; store.Store is one.

@@ -24,7 +24,7 @@ func env(kv map[string]string) func(string) string {
 func TestConsoleOnboardsFromAPipe(t *testing.T) {
 	script := strings.Join([]string{
 		"/start", "1", // the name button
-		"Jambi", "Kota Jambi", "dua puluh", "27",
+		"Jambi", "Kota Jambi", "banyak", "dua puluh tujuh",
 		"1", // consent
 		"/profil",
 	}, "\n")
@@ -36,7 +36,7 @@ func TestConsoleOnboardsFromAPipe(t *testing.T) {
 		"hilang saat konsol ditutup", // it says nothing is kept
 		"> /start",
 		"[1] Vita",
-		"Hmm, itu belum berupa angka",
+		"Tulis pakai angka ya",
 		"Beres, Vita! 🎉",
 		"Kabupaten/kota: Kota Jambi",
 		"Gelombang: 27",

@@ -581,10 +581,9 @@ func (a *alumnus) seenID(w int) int {
 // converse runs the whole conversation. It returns an error if the bot did not answer (a.mismatch
 // is set instead when it answered wrongly).
 func (a *alumnus) converse(ctx context.Context) error {
-	// /start → welcome, then the name question with the Telegram name as a button.
+	// /start → welcome and the name question in one message, the Telegram name as a button.
 	start := a.text("/start")
-	a.expectSend(a.render(locales.Msg("welcome.new")))
-	askName := a.expectSend(a.render(locales.Msg("onboard.ask_name")))
+	askName := a.expectSend(a.render(after(locales.Msg("welcome.new"), 1, locales.Msg("onboard.ask_name"))))
 	if err := a.await(ctx, 0, start); err != nil || a.mismatch != nil {
 		return err
 	}
@@ -595,8 +594,8 @@ func (a *alumnus) converse(ctx context.Context) error {
 		return nil
 	}
 	a.expectAnswer(askName)
-	a.expectSend(a.render(locales.Msg("onboard.nice_to_meet", "Name", a.user.FirstName)))
-	askProv := a.expectSend(a.render(locales.Msg("onboard.ask_province")))
+	askProv := a.expectSend(a.render(after(locales.Msg("onboard.nice_to_meet", "Name", a.user.FirstName),
+		2, locales.Msg("onboard.ask_province"))))
 	if err := a.await(ctx, 1, tapped); err != nil || a.mismatch != nil {
 		return err
 	}
@@ -618,7 +617,7 @@ func (a *alumnus) converse(ctx context.Context) error {
 		return nil
 	}
 	a.expectAnswer(askProv)
-	askReg := a.expectSend(a.render(locales.Msg("onboard.ask_regency", "Province", prov.Name)))
+	askReg := a.expectSend(a.render(question(3, locales.Msg("onboard.ask_regency", "Province", prov.Name))))
 	if err := a.await(ctx, 2, tapped); err != nil || a.mismatch != nil {
 		return err
 	}
@@ -640,14 +639,16 @@ func (a *alumnus) converse(ctx context.Context) error {
 		return nil
 	}
 	a.expectAnswer(askReg)
-	a.expectSend(a.render(locales.Msg("onboard.ask_wave")))
+	a.expectSend(a.render(after(locales.Msg("onboard.regency_noted", "Regency", reg.Name),
+		4, locales.Msg("onboard.ask_wave"))))
 	if err := a.await(ctx, 3, tapped); err != nil || a.mismatch != nil {
 		return err
 	}
 
 	// Type the wave.
 	typed := a.text(strconv.Itoa(a.wave))
-	askConsent := a.expectSend(a.render(locales.Msg("onboard.ask_consent")))
+	askConsent := a.expectSend(a.render(after(locales.Msg("onboard.wave_noted", "Wave", a.wave),
+		5, locales.Msg("onboard.ask_consent"))))
 	if err := a.await(ctx, 4, typed); err != nil || a.mismatch != nil {
 		return err
 	}
@@ -670,6 +671,16 @@ func (a *alumnus) converse(ctx context.Context) error {
 		return err
 	}
 	return a.takeSeat(ctx, len(Inputs))
+}
+
+// question is an onboarding question under its progress line ("Pertanyaan 2 dari 5").
+func question(n int, q locales.Text) locales.Text {
+	return locales.Lines(locales.Msg("onboard.progress", "N", n, "Of", 5), q)
+}
+
+// after is a message that acknowledges an answer and asks question n, in one message.
+func after(ack locales.Text, n int, q locales.Text) locales.Text {
+	return locales.Lines(ack, locales.Lines(locales.Text{}, question(n, q)))
 }
 
 // takeSeat opens /acara, taps the meetup and taps the RSVP button: the page is updated in place,

@@ -49,8 +49,8 @@ func TestOnboardManyAlumni(t *testing.T) {
 	if !rep.OK() {
 		t.Fatalf("load run failed:\n%s", out.String())
 	}
-	if rep.Updates != 7*alumni || rep.BotActions != 13*alumni {
-		t.Errorf("%d updates and %d bot actions, want %d and %d", rep.Updates, rep.BotActions, 7*alumni, 13*alumni)
+	if rep.Updates != 7*alumni || rep.BotActions != 11*alumni { // 7 messages (one per input) and 4 answered taps
+		t.Errorf("%d updates and %d bot actions, want %d and %d", rep.Updates, rep.BotActions, 7*alumni, 11*alumni)
 	}
 	if n := srv.PendingUpdates(); n != 0 {
 		t.Errorf("%d updates still unconfirmed after the bot stopped", n)
@@ -190,10 +190,10 @@ func TestWebhookReplicasTakeSeats(t *testing.T) {
 	if !rep.OK() {
 		t.Fatalf("load run failed:\n%s", out.String())
 	}
-	// Onboarding: 7 inputs, 13 bot actions; then the list, the page (and its callback answer), and
+	// Onboarding: 7 inputs, 11 bot actions; then the list, the page (and its callback answer), and
 	// the page updated, the ticket (and the answer).
-	if rep.Updates != 10*alumni || rep.BotActions != 19*alumni {
-		t.Errorf("%d updates and %d bot actions, want %d and %d", rep.Updates, rep.BotActions, 10*alumni, 19*alumni)
+	if rep.Updates != 10*alumni || rep.BotActions != 17*alumni {
+		t.Errorf("%d updates and %d bot actions, want %d and %d", rep.Updates, rep.BotActions, 10*alumni, 17*alumni)
 	}
 	if st.Updates != rep.Updates || st.GaveUp != 0 || st.Accepted[0] == 0 || st.Accepted[1] == 0 {
 		t.Errorf("webhook delivery: %+v, want all %d updates accepted, by both replicas", st, rep.Updates)
