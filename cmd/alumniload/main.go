@@ -47,7 +47,9 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/alumnibot/alumnibot/area"
 	"github.com/alumnibot/alumnibot/bot/bottest"
+	"github.com/alumnibot/alumnibot/flows"
 	"github.com/alumnibot/alumnibot/internal/loaddriver"
 	"github.com/alumnibot/alumnibot/store"
 )
@@ -75,6 +77,17 @@ type options struct {
 	keep         bool
 	pid          int
 	pidFile      string
+
+	meetup         bool
+	webhooks       []string
+	webhookSecret  string
+	webhookTimeout time.Duration
+	webhookTries   int
+	pauseRedis     time.Duration
+	kill           int
+	killPidFile    string
+	faultAt        float64
+	show           int
 }
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
@@ -94,8 +107,39 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.BoolVar(&o.keep, "keep", false, "keep the in-process bot's keys")
 	fs.IntVar(&o.pid, "pid", 0, "process id of the bot under test, to report its CPU time and memory (Linux)")
 	fs.StringVar(&o.pidFile, "pidfile", "", "file holding the bot's process id, read once the bot answered (instead of -pid)")
+	fs.BoolVar(&o.meetup, "meetup", false, "after onboarding each alumnus takes a seat at a meetup the driver creates first (needs -redis; -prefix must be the bot's REDIS_PREFIX)")
+	var webhooks string
+	fs.StringVar(&webhooks, "webhook", "", "comma-separated webhook URLs of bot replicas: updates are pushed to them (round-robin, retried on the next) instead of polled")
+	fs.StringVar(&o.webhookSecret, "webhook-secret", "", "the replicas' WEBHOOK_SECRET")
+	fs.DurationVar(&o.webhookTimeout, "webhook-timeout", 2*time.Second, "how long one webhook request may take before it is retried on the next replica")
+	fs.IntVar(&o.webhookTries, "webhook-tries", 30, "requests per update at most (the delay between them doubles from 250ms up to 5s)")
+	fs.DurationVar(&o.pauseRedis, "pause-redis", 0, "mid-run (see -fault-at), hang Redis for this long: CLIENT PAUSE <ms> ALL through -redis")
+	fs.IntVar(&o.kill, "kill", 0, "mid-run (see -fault-at), kill this process id with SIGKILL (a bot replica)")
+	fs.StringVar(&o.killPidFile, "kill-pidfile", "", "like -kill, the process id read from this file when the fault fires")
+	fs.IntVar(&o.show, "show", 10, "how many errors, mismatches, duplicates and lost replies to list")
+	fs.Float64Var(&o.faultAt, "fault-at", 0.5, "when the faults fire: the fraction of the run's updates sent before")
 	if err := fs.Parse(args); err != nil {
 		return o, err
+	}
+	for _, u := range strings.Split(webhooks, ",") {
+		if u = strings.TrimSpace(u); u != "" {
+			o.webhooks = append(o.webhooks, u)
+		}
+	}
+	if len(o.webhooks) > 0 && o.inprocess {
+		return o, errors.New("-webhook drives separately started replicas; it does not go with -inprocess")
+	}
+	if o.meetup && o.redisURL == "" {
+		return o, errors.New("-meetup needs -redis (and -prefix, the bot's REDIS_PREFIX) to create the meetup")
+	}
+	if o.meetup && !o.inprocess && o.prefix == "" {
+		return o, errors.New("-meetup needs -prefix: the bot's REDIS_PREFIX, e.g. load:")
+	}
+	if o.pauseRedis > 0 && o.redisURL == "" {
+		return o, errors.New("-pause-redis needs -redis")
+	}
+	if o.faultAt < 0 || o.faultAt > 1 {
+		return o, errors.New("-fault-at must be from 0 to 1")
 	}
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected arguments %q", fs.Args())
@@ -191,15 +235,59 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "bot running in this process, Redis %s, prefix %q\n", redactURL(o.redisURL), o.prefix)
 	}
 
-	fmt.Fprintln(stdout, "waiting for the bot to poll ...")
+	var hook *loaddriver.Webhook
+	var deliver func(ctx context.Context, id int64) error
+	if len(o.webhooks) > 0 {
+		hook = &loaddriver.Webhook{Srv: srv, URLs: o.webhooks, Secret: o.webhookSecret,
+			Timeout: o.webhookTimeout, Tries: o.webhookTries}
+		deliver = hook.Deliver
+		// Replies that come late (a replica that held an update past its timeout) must be in the
+		// transcripts: they are what a duplicate looks like.
+		srv.SetQuietPeriod(2 * time.Second)
+	}
+
+	var meetup *flows.Meetup
+	if o.meetup {
+		atlas, err := area.Load()
+		if err != nil {
+			return err
+		}
+		m, err := loaddriver.LoadMeetup(atlas, fmt.Sprintf("load-%d", o.firstUser), 2*o.alumni+100, now)
+		if err != nil {
+			return err
+		}
+		if err := loaddriver.SeedMeetup(ctx, store.New(rdb, o.prefix), m); err != nil {
+			return fmt.Errorf("creating the meetup: %w", err)
+		}
+		meetup = &m
+		fmt.Fprintf(stdout, "meetup %s created under prefix %q, %d seats\n", m.ID, o.prefix, m.Capacity)
+	}
+
 	wctx, cancel := context.WithTimeout(ctx, o.wait)
-	// Update ids from the clock too: a bot still running from an earlier run polls past its ids.
-	err = loaddriver.WaitForBot(wctx, srv, o.firstUser-1, now.UnixMicro())
+	if hook == nil {
+		fmt.Fprintln(stdout, "waiting for the bot to poll ...")
+		// Update ids from the clock too: a bot still running from an earlier run polls past its ids.
+		err = loaddriver.WaitForBot(wctx, srv, o.firstUser-1, now.UnixMicro(), nil)
+	} else {
+		fmt.Fprintf(stdout, "waiting for %d webhook replicas to answer ...\n", len(o.webhooks))
+		for i, u := range o.webhooks {
+			// Each replica on its own, retried until it listens.
+			w := &loaddriver.Webhook{Srv: srv, URLs: []string{u}, Secret: o.webhookSecret, Timeout: 10 * time.Second,
+				Tries: 1 << 20, Delay: 200 * time.Millisecond, MaxDelay: time.Second}
+			id := int64(0)
+			if i == 0 {
+				id = now.UnixMicro()
+			}
+			if err = loaddriver.WaitForBot(wctx, srv, o.firstUser-1-int64(i), id, w.Deliver); err != nil {
+				break
+			}
+		}
+	}
 	cancel()
 	if err != nil {
 		return fmt.Errorf("the bot did not answer within %s (is it running with TELEGRAM_API_URL=%s?): %w", o.wait, srv.URL, err)
 	}
-	fmt.Fprintf(stdout, "bot answered; onboarding %d alumni, %d at a time, user ids from %d\n", o.alumni, o.concurrency, o.firstUser)
+	fmt.Fprintf(stdout, "bot answered; %d alumni, %d at a time, user ids from %d\n", o.alumni, o.concurrency, o.firstUser)
 
 	if o.pidFile != "" && !o.inprocess {
 		raw, err := os.ReadFile(o.pidFile)
@@ -220,16 +308,41 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		botProc.sampleEvery(sampling, 100*time.Millisecond)
 	}()
 
-	rep, err := loaddriver.Run(ctx, srv, loaddriver.Config{
+	perAlumnus := len(loaddriver.Inputs)
+	if meetup != nil {
+		perAlumnus += len(loaddriver.MeetupInputs)
+	}
+	faults := o.faults(rdb, int(o.faultAt*float64(perAlumnus*o.alumni)))
+	cfg := loaddriver.Config{
 		Alumni: o.alumni, Concurrency: o.concurrency, FirstUser: o.firstUser, ReplyTimeout: o.replyTimeout,
-	})
+		Meetup: meetup, Deliver: deliver, Faults: faults,
+	}
+	if hook != nil {
+		cfg.Explain = hook.History
+	}
+	if hook != nil {
+		cfg.Settle = func(ctx context.Context) error {
+			// An update no replica accepted stays pending for ever: wait for quiet, not for that.
+			sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+			defer cancel()
+			if err := srv.WaitIdle(sctx); err != nil && ctx.Err() == nil && hook.Stats().GaveUp == 0 {
+				return err
+			}
+			return nil
+		}
+	}
+	rep, err := loaddriver.Run(ctx, srv, cfg)
 	stopSampling()
 	<-sampled
 	if err != nil {
 		return err
 	}
 	fmt.Fprintln(stdout)
+	rep.Show = o.show
 	rep.Write(stdout)
+	if hook != nil {
+		hook.Stats().Write(stdout)
+	}
 	fmt.Fprintln(stdout)
 
 	// CPU and memory over the run, Settle included (the samplers ran until Run returned).
@@ -255,9 +368,41 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	if !rep.OK() {
-		return fmt.Errorf("%d of %d alumni failed: %d errors, %d mismatches", rep.Alumni-rep.Completed, rep.Alumni, len(rep.Errors), len(rep.Mismatches))
+		return fmt.Errorf("%d of %d alumni failed: %d errors, %d mismatches, %d duplicates, %d lost",
+			rep.Alumni-rep.Completed, rep.Alumni, len(rep.Errors), len(rep.Mismatches), len(rep.Duplicates), len(rep.Lost))
 	}
 	return nil
+}
+
+// faults are the mid-run faults asked for, each fired once after updates updates.
+func (o options) faults(rdb redis.UniversalClient, updates int) []loaddriver.Fault {
+	var fs []loaddriver.Fault
+	if o.pauseRedis > 0 {
+		fs = append(fs, loaddriver.Fault{Name: fmt.Sprintf("Redis hung for %s (CLIENT PAUSE ALL)", o.pauseRedis), AfterUpdates: updates,
+			Do: func(ctx context.Context) error {
+				return rdb.Do(ctx, "CLIENT", "PAUSE", o.pauseRedis.Milliseconds(), "ALL").Err()
+			}})
+	}
+	if o.kill != 0 || o.killPidFile != "" {
+		fs = append(fs, loaddriver.Fault{Name: "replica killed (SIGKILL)", AfterUpdates: updates,
+			Do: func(context.Context) error {
+				pid := o.kill
+				if o.killPidFile != "" {
+					raw, err := os.ReadFile(o.killPidFile)
+					if err != nil {
+						return err
+					}
+					if pid, err = strconv.Atoi(strings.TrimSpace(string(raw))); err != nil {
+						return fmt.Errorf("-kill-pidfile %s: %w", o.killPidFile, err)
+					}
+				}
+				if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
+					return fmt.Errorf("kill -9 %d: %w", pid, err)
+				}
+				return nil
+			}})
+	}
+	return fs
 }
 
 // redisCPU is the Redis server's CPU time so far (user + system, main process and threads).

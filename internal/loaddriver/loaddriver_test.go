@@ -7,7 +7,9 @@ import (
 	"net/url"
 	"strconv"
 	"testing"
+	"time"
 
+	"github.com/alumnibot/alumnibot/area"
 	"github.com/alumnibot/alumnibot/bot/bottest"
 	"github.com/alumnibot/alumnibot/internal/loaddriver"
 	"github.com/alumnibot/alumnibot/internal/redistest"
@@ -124,5 +126,79 @@ func TestRunWithoutAnswersFails(t *testing.T) {
 		var out bytes.Buffer
 		rep.Write(&out)
 		t.Fatalf("want 3 errors and nothing completed:\n%s", out.String())
+	}
+}
+
+// TestWebhookReplicasTakeSeats is the webhook run at a size CI affords: 50 alumni, 10 at a time,
+// onboarding and taking a seat, each update pushed to one of two in-process replicas on one Redis.
+func TestWebhookReplicasTakeSeats(t *testing.T) {
+	const alumni, concurrency = 50, 10
+	rs := redistest.Start(t)
+	rdb, err := store.Open(rs.URL, 2*(16+8))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = rdb.Close() })
+	atlas, err := area.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := loaddriver.LoadMeetup(atlas, "load-1", 2*alumni, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := loaddriver.SeedMeetup(t.Context(), store.New(rdb, ""), m); err != nil {
+		t.Fatal(err)
+	}
+	srv := bottest.New(t)
+	srv.SetRecordCalls(false)
+	const secret = "alumniload-test-secret"
+	var urls []string
+	var stops []func() error
+	for range 2 {
+		addr, stop, err := loaddriver.StartWebhookBot(loaddriver.BotConfig{APIURL: srv.URL, Redis: rdb, Workers: 16,
+			WebhookURL: "http://127.0.0.1/hook", WebhookSecret: secret, HTTPAddr: "127.0.0.1:0"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = stop() })
+		urls = append(urls, "http://"+addr+"/hook")
+		stops = append(stops, stop)
+	}
+	hook := &loaddriver.Webhook{Srv: srv, URLs: urls, Secret: secret}
+	rep, err := loaddriver.Run(t.Context(), srv, loaddriver.Config{
+		Alumni: alumni, Concurrency: concurrency, FirstUser: 6_000_000, Meetup: &m, Deliver: hook.Deliver,
+		// Every update was accepted (a 2xx comes after its replies were sent), so stopping the
+		// replicas leaves nothing to come.
+		Settle: func(context.Context) error {
+			for _, stop := range stops {
+				if err := stop(); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	rep.Write(&out)
+	st := hook.Stats()
+	st.Write(&out)
+	t.Log("\n" + out.String())
+	if !rep.OK() {
+		t.Fatalf("load run failed:\n%s", out.String())
+	}
+	// Onboarding: 7 inputs, 11 bot actions; then the list, the page (and its callback answer), and
+	// the page updated, the ticket (and the answer).
+	if rep.Updates != 10*alumni || rep.BotActions != 17*alumni {
+		t.Errorf("%d updates and %d bot actions, want %d and %d", rep.Updates, rep.BotActions, 10*alumni, 17*alumni)
+	}
+	if st.Updates != rep.Updates || st.GaveUp != 0 || st.Accepted[0] == 0 || st.Accepted[1] == 0 {
+		t.Errorf("webhook delivery: %+v, want all %d updates accepted, by both replicas", st, rep.Updates)
+	}
+	if n := srv.PendingUpdates(); n != 0 {
+		t.Errorf("%d updates never accepted", n)
 	}
 }
