@@ -31,6 +31,7 @@ type Engine interface {
 	Handle(ctx context.Context, in flows.Input) (flows.Outcome, error)
 	Undelivered(ctx context.Context, in flows.Input) error
 	Delivered(ctx context.Context, ins ...flows.Input) error
+	Sent(ctx context.Context, in flows.Input, n int) error
 }
 
 // Files renders the files replies carry; attach.Renderer is the real one.

@@ -143,4 +143,5 @@ func (nopEngine) Handle(context.Context, flows.Input) (flows.Outcome, error) {
 	return flows.Outcome{}, nil
 }
 func (nopEngine) Undelivered(context.Context, flows.Input) error  { return nil }
+func (nopEngine) Sent(context.Context, flows.Input, int) error    { return nil }
 func (nopEngine) Delivered(context.Context, ...flows.Input) error { return nil }

@@ -99,7 +99,17 @@ func (b *Bot) handle(ctx context.Context, j job) {
 		}
 		b.answerCallback(ctx, ib.callbackID, b.cfg.Catalog.Render(out.Lang, notice))
 	}
-	if err := b.deliver(ctx, ib, out.Result); err != nil {
+	// Between the replies of an update that has several, note how many went out: a replay after a
+	// crash then repeats at most the one being sent.
+	progress := func(n int) {
+		if err := b.cfg.Engine.Sent(ctx, ib.in, out.SentBefore+n); err != nil {
+			b.log.Warn("note replies sent", "update", ib.in.UpdateID, "err", err) // a crash now repeats more
+		}
+	}
+	if out.Skipped == "flood" {
+		progress = nil
+	}
+	if err := b.deliver(ctx, ib, out.Result, progress); err != nil {
 		b.metrics.fail("send")
 		b.log.Warn("send replies", "update", ib.in.UpdateID, "chat", ib.chat, "err", err)
 		if out.Skipped != "flood" {
@@ -119,7 +129,7 @@ func (b *Bot) apologize(ctx context.Context, ib inbound, msg locales.Text) {
 	if ib.callbackID != "" {
 		b.answerCallback(ctx, ib.callbackID, "")
 	}
-	_ = b.deliver(ctx, ib, flows.Result{Lang: lang, Replies: []flows.Reply{{Text: msg}}})
+	_ = b.deliver(ctx, ib, flows.Result{Lang: lang, Replies: []flows.Reply{{Text: msg}}}, nil)
 }
 
 func (b *Bot) answerCallback(ctx context.Context, id, text string) {
@@ -130,9 +140,10 @@ func (b *Bot) answerCallback(ctx context.Context, id, text string) {
 	})
 }
 
-// deliver sends a result's replies in order. A user who blocked the bot is marked inactive.
-func (b *Bot) deliver(ctx context.Context, ib inbound, res flows.Result) error {
-	for _, r := range res.Replies {
+// deliver sends a result's replies in order; progress (if not nil) hears how many went out after each
+// one that has another after it. A user who blocked the bot is marked inactive.
+func (b *Bot) deliver(ctx context.Context, ib inbound, res flows.Result, progress func(n int)) error {
+	for i, r := range res.Replies {
 		err := b.reply(ctx, ib, res.Lang, r)
 		if errors.Is(err, ErrBlocked) {
 			if err := b.cfg.Users.MarkInactive(ctx, ib.chat); err != nil {
@@ -142,6 +153,9 @@ func (b *Bot) deliver(ctx context.Context, ib inbound, res flows.Result) error {
 		}
 		if err != nil {
 			return err
+		}
+		if progress != nil && i+1 < len(res.Replies) {
+			progress(i + 1)
 		}
 	}
 	return nil

@@ -38,6 +38,9 @@ type Sessions interface {
 	Undelivered(ctx context.Context, user, update int64) error
 	// Delivered drops the kept replies of updates that were sent.
 	Delivered(ctx context.Context, ds ...Delivery) error
+	// Sent notes that the first n replies of an applied update went out, so that a replay after a
+	// crash sends only the rest.
+	Sent(ctx context.Context, user, update int64, n int) error
 }
 
 // Loaded is a session as read from the store.
@@ -46,6 +49,7 @@ type Loaded struct {
 	Version int64  // opaque to the engine; handed back to Commit
 	Applied bool   // the update was applied before
 	Result  []byte // the applied update's result, if this Load claimed its unsent replies
+	Sent    int    // how many of Result's replies went out before (Sessions.Sent)
 	// HeldUntil is set for an applied update whose unsent replies another replica claimed: it may
 	// still be sending them, or have died; after this time they may be claimed again.
 	HeldUntil time.Time
@@ -60,6 +64,7 @@ type Loaded struct {
 type Pending struct {
 	Update int64
 	Result []byte
+	Sent   int // how many of its replies went out before
 }
 
 // Commit is one applied update.
@@ -99,6 +104,9 @@ type Outcome struct {
 	// died), "flood"; "" when it was applied now.
 	Skipped   string
 	HeldUntil time.Time
+	// SentBefore is how many replies of the update's recorded result went out before a replay:
+	// Replies starts after them, and Sent counts from the recorded result's start.
+	SentBefore int
 }
 
 // Handle applies one input. On error nothing was applied and the caller should apologise.
@@ -130,6 +138,8 @@ func (e *Engine) try(ctx context.Context, in Input) (Outcome, error) {
 			if err := json.Unmarshal(l.Result, &out.Result); err != nil {
 				return Outcome{}, fmt.Errorf("decode recorded result of update %d: %w", in.UpdateID, err)
 			}
+			out.SentBefore = min(l.Sent, len(out.Replies))
+			out.Replies = out.Replies[out.SentBefore:] // what went out before is not repeated
 		}
 		return out, nil
 	}
@@ -154,6 +164,7 @@ func (e *Engine) try(ctx context.Context, in Input) (Outcome, error) {
 		if err := json.Unmarshal(p.Result, &r); err != nil { // unreadable: not worth failing for
 			continue
 		}
+		r.Replies = r.Replies[min(p.Sent, len(r.Replies)):]
 		for i := range r.Replies {
 			r.Replies[i].Edit = false
 		}
@@ -187,6 +198,12 @@ func (e *Engine) Delivered(ctx context.Context, ins ...Input) error {
 		ds[i] = Delivery{User: in.UserID, Update: in.UpdateID}
 	}
 	return e.Sessions.Delivered(ctx, ds...)
+}
+
+// Sent notes that the first n replies handed out for in went out, so that a replay after a crash
+// repeats at most the one being sent.
+func (e *Engine) Sent(ctx context.Context, in Input, n int) error {
+	return e.Sessions.Sent(ctx, in.UserID, in.UpdateID, n)
 }
 
 // Undelivered notes that the replies of in, applied, could not be sent: the claim on them ends, and a

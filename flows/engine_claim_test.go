@@ -2,6 +2,7 @@ package flows_test
 
 import (
 	"context"
+	"encoding/json"
 	"slices"
 	"sync"
 	"testing"
@@ -9,6 +10,7 @@ import (
 	"github.com/alumnibot/alumnibot/area"
 	"github.com/alumnibot/alumnibot/flows"
 	"github.com/alumnibot/alumnibot/internal/redistest"
+	"github.com/alumnibot/alumnibot/locales"
 	"github.com/alumnibot/alumnibot/store"
 )
 
@@ -108,5 +110,31 @@ func TestUnreadableProfileFieldDoesNotLockOut(t *testing.T) {
 	p, err := st.Profile(ctx, 11)
 	if err != nil || p == nil || p.Name != "Vita" || p.Wave != 0 || !p.ConsentAt.IsZero() || p.CreatedAt.IsZero() {
 		t.Fatalf("profile = %+v, %v", p, err)
+	}
+}
+
+// A replica sent the first of an update's two replies and died: the replay after its claim sends
+// only the second.
+func TestReplayResumesAfterTheRepliesSent(t *testing.T) {
+	ctx := context.Background()
+	e, st := newEngine(t)
+	res := flows.Result{Replies: []flows.Reply{{Text: locales.Msg("help.text")}, {Text: locales.Msg("unknown.text")}}}
+	raw, err := json.Marshal(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := start(7)
+	if err := st.Commit(ctx, flows.Commit{User: in.UserID, Update: in.UpdateID, Result: raw, Now: now}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Sent(ctx, in, 1); err != nil {
+		t.Fatal(err)
+	}
+	late := in
+	late.Now = now.Add(store.ClaimTTL)
+	again, err := e.Handle(ctx, late)
+	if err != nil || again.Skipped != "duplicate" || again.SentBefore != 1 || len(again.Replies) != 1 ||
+		again.Replies[0].Text.ID != "unknown.text" {
+		t.Fatalf("replay = %+v, %v; want only the second reply, after 1 sent", again, err)
 	}
 }

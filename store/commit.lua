@@ -9,6 +9,8 @@
 --   r:<id>   "<claim until, unix ms> <JSON result>": the replies of an applied update not yet known
 --            sent, claimed for sending until that time by the replica that committed (or claimed) it.
 --            It goes when its id leaves a, so it lives as long as the applied record.
+--   s:<id>   how many of those replies went out already (written between the replies of an update
+--            that has several), so a replay after a crash sends only the rest; goes with r:<id>.
 -- Carried ids are earlier updates whose unsent replies this update's result carries: their records go
 -- with this commit, provided their claims are still run out (else another replica claimed them since
 -- they were read: 'conflict', and the engine reads again).
@@ -30,7 +32,7 @@ for carried in string.gmatch(ARGV[9], '%S+') do
   end
 end
 for carried in string.gmatch(ARGV[9], '%S+') do
-  redis.call('HDEL', conv, 'r:' .. carried)
+  redis.call('HDEL', conv, 'r:' .. carried, 's:' .. carried)
 end
 -- Remember this id first; the oldest beyond the limit are forgotten, with their unsent replies.
 local keep = tonumber(ARGV[8])
@@ -39,7 +41,7 @@ for old in string.gmatch(applied, '%S+') do
   if #ids < keep then
     ids[#ids + 1] = old
   else
-    redis.call('HDEL', conv, 'r:' .. old)
+    redis.call('HDEL', conv, 'r:' .. old, 's:' .. old)
   end
 end
 redis.call('HSET', conv, 'v', v + 1, 's', ARGV[2], 'a', table.concat(ids, ' '))

@@ -118,6 +118,7 @@ func (s *Store) Load(ctx context.Context, user, update int64, now time.Time) (fl
 			}
 			if err == nil {
 				l.Result = []byte(res)
+				l.Sent, _ = strconv.Atoi(h["s:"+id])
 			}
 		}
 		return l, nil
@@ -132,7 +133,8 @@ func (s *Store) Load(ctx context.Context, user, update int64, now time.Time) (fl
 		if err != nil {
 			continue
 		}
-		l.Undelivered = append(l.Undelivered, flows.Pending{Update: prev, Result: []byte(res)})
+		sent, _ := strconv.Atoi(h["s:"+recent[i]])
+		l.Undelivered = append(l.Undelivered, flows.Pending{Update: prev, Result: []byte(res), Sent: sent})
 	}
 	return l, nil
 }
@@ -192,10 +194,20 @@ func (s *Store) Delivered(ctx context.Context, ds ...flows.Delivery) error {
 	}
 	pipe := s.rdb.Pipeline()
 	for _, d := range ds {
-		pipe.HDel(ctx, s.userKey(d.User, "conv"), "r:"+strconv.FormatInt(d.Update, 10))
+		id := strconv.FormatInt(d.Update, 10)
+		pipe.HDel(ctx, s.userKey(d.User, "conv"), "r:"+id, "s:"+id)
 	}
 	if _, err := pipe.Exec(ctx); err != nil {
 		return fmt.Errorf("drop %d kept replies: %w", len(ds), err)
+	}
+	return nil
+}
+
+// Sent notes how many replies of an applied update went out; see flows.Sessions. One HSET, written
+// only between the replies of an update that has several.
+func (s *Store) Sent(ctx context.Context, user, update int64, n int) error {
+	if err := s.rdb.HSet(ctx, s.userKey(user, "conv"), "s:"+strconv.FormatInt(update, 10), n).Err(); err != nil {
+		return fmt.Errorf("note %d replies of update %d of %d sent: %w", n, update, user, err)
 	}
 	return nil
 }
