@@ -4,7 +4,7 @@ package bot_test
 
 // Benchmarks of the whole pipeline against a bare go-telegram/bot handler doing the same Redis work.
 //
-// Both push b.N text messages ("halo" from an onboarded alumnus, spread over many chats) from a bottest
+// Both push b.N text messages (benchText from an onboarded alumnus, spread over many chats) from a bottest
 // server over HTTP long polling, through Redis, to one sendMessage each. The updates are injected and
 // the profiles seeded before the timer starts; the timer covers starting the bot, taking every update
 // and sending every reply. Besides ns/op and allocs/op they report CPU time per update: this process
@@ -49,7 +49,11 @@ const (
 	benchPerChat   = 10      // updates per chat at most: well under the flood limit of 20 in 10 s
 )
 
-// benchSetup is a Redis with onboarded alumni and a fake Bot API holding b.N "halo" updates from them.
+// benchText is what every benchmarked alumnus writes: text the bot answers with its "not understood"
+// reply (and the buttons that lead on).
+const benchText = "kapan acaranya?"
+
+// benchSetup is a Redis with onboarded alumni and a fake Bot API holding b.N "kapan acaranya?" updates from them.
 type benchSetup struct {
 	rs     *redistest.Server
 	rdb    redis.UniversalClient
@@ -89,7 +93,7 @@ func newBenchSetup(b *testing.B) *benchSetup {
 	}
 	for i := range b.N {
 		u := bottest.User{ID: int64(benchFirstUser + i%chats), FirstName: "Vita", LanguageCode: "id"}
-		s.srv.SendText(u, "halo")
+		s.srv.SendText(u, benchText)
 		s.counts[u.ID]++
 	}
 	return s
@@ -177,8 +181,28 @@ func BenchmarkBaseline(b *testing.B) {
 		b.Fatal(err)
 	}
 	cat := locales.MustLoad()
-	text := cat.Render(locales.ID, locales.Msg("unknown.text"))
-	result, err := json.Marshal(flows.Result{Lang: locales.ID, Replies: []flows.Reply{{Text: locales.Msg("unknown.text")}}})
+	// The same reply as the pipeline's, buttons included: what the flows answer an onboarded alumnus.
+	atlas, err := area.Load()
+	if err != nil {
+		b.Fatal(err)
+	}
+	_, res, err := (&flows.App{Atlas: atlas}).Step(ctx, flows.Session{Profile: &flows.Profile{Name: "Vita", Lang: locales.ID, Active: true}},
+		flows.Input{UserID: benchFirstUser, Kind: flows.KindText, Text: benchText, Now: time.Now()})
+	if err != nil || len(res.Replies) != 1 || res.Replies[0].Text.ID != "unknown.text" {
+		b.Fatalf("the flows' answer: %+v, %v", res, err)
+	}
+	text := cat.Render(locales.ID, res.Replies[0].Text)
+	var markup models.ReplyMarkup
+	if rows := res.Replies[0].Buttons; len(rows) > 0 {
+		kb := make([][]models.InlineKeyboardButton, len(rows))
+		for i, row := range rows {
+			for _, btn := range row {
+				kb[i] = append(kb[i], models.InlineKeyboardButton{Text: cat.Render(locales.ID, btn.Text), CallbackData: btn.Data, URL: btn.URL})
+			}
+		}
+		markup = &models.InlineKeyboardMarkup{InlineKeyboard: kb}
+	}
+	result, err := json.Marshal(res)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -216,7 +240,7 @@ func BenchmarkBaseline(b *testing.B) {
 		}
 		// The fake server counts a reply before its answer is back: the last ones may see the
 		// cancellation that ends the benchmark.
-		if _, err := api.SendMessage(ctx, &tg.SendMessageParams{ChatID: u.Message.Chat.ID, Text: text}); err != nil && ctx.Err() == nil {
+		if _, err := api.SendMessage(ctx, &tg.SendMessageParams{ChatID: u.Message.Chat.ID, Text: text, ReplyMarkup: markup}); err != nil && ctx.Err() == nil {
 			b.Error(err)
 		}
 	}
