@@ -140,7 +140,7 @@ func (t *Turn) permit(f Flow, kind Kind) bool {
 			if cur := t.current(); cur != nil && cur.Role() >= NeedOrganizer {
 				t.restart("", "")
 			}
-			t.say(locales.Msg("admin.refused"))
+			t.say(locales.Msg("admin.refused"), homeButtons(t)...) // a way on for an alumnus
 			return false
 		}
 		// A super-admin's flow that is switched off is refused the same way: it is theirs alone.
