@@ -164,16 +164,7 @@ func TestEffectsOnceAcrossRedeliveryAndConflict(t *testing.T) {
 	}, {
 		name: "claim an offered seat", meetups: []string{small},
 		setup: func(w *effectsWorld) {
-			w.smallMeetup(small)
-			a, b := w.alumnus(1, "15", "15.71"), w.alumnus(2, "15", "15.71")
-			for i, m := range []*member{a, b} {
-				w.send(m, "/start ev_"+small)
-				label := locales.Msg("btn.rsvp")
-				if i > 0 { // the meetup is full by then
-					label = locales.Msg("btn.join_waitlist")
-				}
-				w.tap(m, w.cat.Render(locales.ID, label))
-			}
+			w.seatAndWaiting(small)
 			if _, _, err := w.st.CancelRSVP(context.Background(), small, 1, w.now.Add(time.Hour)); err != nil {
 				w.t.Fatal(err)
 			}
@@ -187,16 +178,8 @@ func TestEffectsOnceAcrossRedeliveryAndConflict(t *testing.T) {
 	}, {
 		name: "/batal", meetups: []string{small},
 		setup: func(w *effectsWorld) {
-			w.smallMeetup(small)
-			a, b := w.alumnus(1, "15", "15.71"), w.alumnus(2, "15", "15.71")
-			for i, m := range []*member{a, b} {
-				w.send(m, "/start ev_"+small)
-				label := locales.Msg("btn.rsvp")
-				if i > 0 { // the meetup is full by then
-					label = locales.Msg("btn.join_waitlist")
-				}
-				w.tap(m, w.cat.Render(locales.ID, label))
-			}
+			w.seatAndWaiting(small)
+			a := w.users[1]
 			w.send(a, "/batal")
 			w.tap(a, "Temu Alumni Jambi")
 		},
@@ -272,6 +255,20 @@ func TestEffectsOnceAcrossRedeliveryAndConflict(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// seatAndWaiting gives a one-seat copy of the Jambi meetup to alumnus 1, and its waiting list to 2.
+func (w *effectsWorld) seatAndWaiting(id string) {
+	w.t.Helper()
+	w.smallMeetup(id)
+	for i, m := range []*member{w.alumnus(1, "15", "15.71"), w.alumnus(2, "15", "15.71")} {
+		w.send(m, "/start ev_"+id)
+		label := locales.Msg("btn.rsvp")
+		if i > 0 { // the meetup is full by then
+			label = locales.Msg("btn.join_waitlist")
+		}
+		w.tap(m, w.cat.Render(locales.ID, label))
 	}
 }
 

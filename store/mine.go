@@ -147,25 +147,19 @@ func (s *Store) IndexPlaces(ctx context.Context) (indexed int, err error) {
 	}
 	for _, id := range ids {
 		k := s.rsvpKeys(id)
+		// Everyone holding a seat, an offer or a waitlist place, or checked in.
+		pipe := s.rdb.Pipeline()
+		lists := []*redis.StringSliceCmd{pipe.SMembers(ctx, k[1]), pipe.ZRange(ctx, k[2], 0, -1), pipe.ZRange(ctx, k[3], 0, -1), pipe.HKeys(ctx, k[9])}
+		if _, err := pipe.Exec(ctx); err != nil {
+			return indexed, fmt.Errorf("index places of %s: %w", id, err)
+		}
 		holders := map[string]bool{}
-		for _, key := range []string{k[1], k[2], k[3], k[9]} {
-			var vs []string
-			switch key {
-			case k[1]:
-				vs, err = s.rdb.SMembers(ctx, key).Result()
-			case k[9]:
-				vs, err = s.rdb.HKeys(ctx, key).Result()
-			default:
-				vs, err = s.rdb.ZRange(ctx, key, 0, -1).Result()
-			}
-			if err != nil {
-				return indexed, fmt.Errorf("index places of %s: %w", id, err)
-			}
-			for _, v := range vs {
+		for _, l := range lists {
+			for _, v := range l.Val() {
 				holders[v] = true
 			}
 		}
-		pipe := s.rdb.Pipeline()
+		pipe = s.rdb.Pipeline()
 		for a := range holders {
 			user, err := strconv.ParseInt(a, 10, 64)
 			if err != nil {
