@@ -25,6 +25,7 @@ func convert(u *models.Update, now time.Time) inbound {
 	case u.Message != nil && u.Message.Chat.Type == models.ChatTypePrivate && u.Message.From != nil:
 		m := u.Message
 		ib := inbound{chat: m.Chat.ID, in: baseInput(u.ID, m.From, now)}
+		ib.in.OwnMessageID = m.ID
 		switch {
 		case m.Text != "":
 			if cmd, payload, ok := parseCommand(m.Text, m.Entities); ok {
@@ -34,8 +35,9 @@ func convert(u *models.Update, now time.Time) inbound {
 			}
 		case len(m.Photo) > 0:
 			ib.in.Kind, ib.in.Text, ib.kind = flows.KindPhoto, m.Caption, "photo"
+			ib.in.PhotoID = largestPhoto(m.Photo)
 		default:
-			ib.in.Kind, ib.kind = flows.KindOther, "other"
+			ib.in.Kind, ib.in.Text, ib.in.Media, ib.kind = flows.KindOther, m.Caption, media(m), "other"
 		}
 		return ib
 	case u.CallbackQuery != nil && u.CallbackQuery.Message.Message != nil &&
@@ -78,4 +80,43 @@ func parseCommand(text string, entities []models.MessageEntity) (cmd, payload st
 		return "", "", false
 	}
 	return strings.ToLower(word), strings.TrimSpace(rest), true
+}
+
+// largestPhoto is the file id of a photo's largest size (Telegram lists sizes smallest first, but
+// the area is compared rather than trusting the order).
+func largestPhoto(sizes []models.PhotoSize) string {
+	best := sizes[0]
+	for _, p := range sizes[1:] {
+		if p.Width*p.Height > best.Width*best.Height {
+			best = p
+		}
+	}
+	return best.FileID
+}
+
+// media names what a message that is neither text nor a photo holds.
+func media(m *models.Message) string {
+	switch {
+	case m.Document != nil:
+		return "document"
+	case m.Sticker != nil:
+		return "sticker"
+	case m.Voice != nil:
+		return "voice"
+	case m.Audio != nil:
+		return "audio"
+	case m.Video != nil:
+		return "video"
+	case m.VideoNote != nil:
+		return "video_note"
+	case m.Animation != nil:
+		return "animation"
+	case m.Location != nil:
+		return "location"
+	case m.Contact != nil:
+		return "contact"
+	case m.Poll != nil:
+		return "poll"
+	}
+	return "other"
 }

@@ -80,7 +80,7 @@ func (b *Bot) deliverNotice(ctx context.Context, q NoticeQueue, r NoticeRenderer
 // which retries on its own terms. A 429 pauses every sender of the process, as in sender.do. Replies
 // with a file are not for the queue yet: they go through the interactive path's retries.
 func (b *Bot) sendOnce(ctx context.Context, chat int64, lang locales.Lang, r flows.Reply) error {
-	if r.File != nil {
+	if r.File != nil || r.Copy != nil || r.Photo != "" || r.Venue != nil {
 		return b.reply(ctx, inbound{chat: chat, in: flows.Input{UserID: chat}}, lang, r)
 	}
 	if wait := time.Until(time.Unix(0, b.send.pausedUntil.Load())); wait > 0 {

@@ -171,6 +171,26 @@ func (b *Bot) reply(ctx context.Context, ib inbound, lang locales.Lang, r flows.
 		}
 		return b.sendFile(ctx, ib.chat, f, text, markup)
 	}
+	if c := r.Copy; c != nil {
+		return b.send.do(ctx, "copyMessage", func(ctx context.Context) error {
+			p := &tg.CopyMessageParams{ChatID: ib.chat, FromChatID: c.Chat, MessageID: c.Message}
+			if markup != nil {
+				p.ReplyMarkup = markup
+			}
+			_, err := b.api.CopyMessage(ctx, p)
+			return err
+		})
+	}
+	if r.Photo != "" {
+		return b.send.do(ctx, "sendPhoto", func(ctx context.Context) error {
+			p := &tg.SendPhotoParams{ChatID: ib.chat, Caption: text, Photo: &models.InputFileString{Data: r.Photo}}
+			if markup != nil {
+				p.ReplyMarkup = markup
+			}
+			_, err := b.api.SendPhoto(ctx, p)
+			return err
+		})
+	}
 	if v := r.Venue; v != nil {
 		return b.send.do(ctx, "sendVenue", func(ctx context.Context) error {
 			p := &tg.SendVenueParams{ChatID: ib.chat, Latitude: v.Lat, Longitude: v.Lon, Title: v.Title, Address: v.Address}

@@ -31,7 +31,12 @@ type Input struct {
 	Text      string // message text or photo caption
 	Data      string // callback data of a button
 	MessageID int    // the bot message a button was on
-	Now       time.Time
+	// OwnMessageID is the id of the user's own message (text, photo, anything): what copyMessage
+	// copies, e.g. an organizer's announcement with its formatting.
+	OwnMessageID int
+	PhotoID      string // KindPhoto: the Telegram file id of the photo's largest size
+	Media        string // KindOther: what it is — "document", "sticker", "voice", "video", "location", …
+	Now          time.Time
 }
 
 // Button is an inline keyboard button: Data goes back to the bot as callback data (at most 64 bytes),
@@ -49,6 +54,17 @@ type Reply struct {
 	Edit    bool         `json:"e,omitempty"` // replace the message the button was pressed on
 	File    *Attachment  `json:"f,omitempty"` // send a file (or photo) with Text as its caption
 	Venue   *VenuePin    `json:"v,omitempty"` // send a map pin (Telegram venue) instead of text; Text is not shown
+	// Photo is a Telegram file id: send that photo with Text as its caption (at most 1,024 characters).
+	Photo string `json:"ph,omitempty"`
+	// Copy sends a copy of a message (copyMessage: its text, formatting and media as they are) with
+	// Buttons instead of Text, which is not shown.
+	Copy *CopyOf `json:"c,omitempty"`
+}
+
+// CopyOf names a message to copy: the chat it is in and its id there.
+type CopyOf struct {
+	Chat    int64 `json:"c"`
+	Message int   `json:"m"`
 }
 
 // VenuePin is a place on the map, sent as a Telegram venue: the phone opens it in its maps app.
@@ -66,6 +82,7 @@ type Attachment struct {
 	Meetup  string         `json:"m,omitempty"`
 	Alumnus int64          `json:"a,omitempty"` // whose ticket
 	Code    string         `json:"c,omitempty"` // the ticket's check-in code
+	Ref     string         `json:"r,omitempty"` // what other kinds are about: a broadcast, a survey, an export
 }
 
 // AttachmentKind is what an Attachment is.

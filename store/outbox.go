@@ -45,6 +45,10 @@ import (
 // NoticesLane is the lane of notices to alumni (offers, expiries, meetup changes and cancellations).
 const NoticesLane = "notices"
 
+// BulkLane is the lane of messages to many alumni at once (broadcasts, reminders), sent at one rate
+// shared by every replica; bot.BulkLane documents its entries.
+const BulkLane = "bulk"
+
 // deadLetterMax caps the dead-letter stream (approximately: MAXLEN ~).
 const deadLetterMax = 10000
 
