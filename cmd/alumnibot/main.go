@@ -6,6 +6,8 @@ package main
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
 	"errors"
 	"flag"
 	"fmt"
@@ -89,6 +91,14 @@ func newApp(st *store.Store, admins []int64) (*flows.Engine, *locales.Catalog, e
 	return &flows.Engine{App: app, Sessions: st}, cat, nil
 }
 
+// buttonKey derives the key that signs buttons (flows.App.ButtonKey) from the check-in secret, so
+// every replica has the same one and no new setting is needed.
+func buttonKey(secret []byte) []byte {
+	h := hmac.New(sha256.New, secret)
+	h.Write([]byte("alumnibot buttons"))
+	return h.Sum(nil)
+}
+
 // loadMeetups applies the meetups of an EVENTS_FILE (see meetupfile.Apply).
 func loadMeetups(ctx context.Context, st *store.Store, atlas *area.Atlas, path string, log *slog.Logger) (int, error) {
 	f, err := os.Open(path)
@@ -145,6 +155,7 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 		return fmt.Errorf("CHECKIN_SECRET: %w", err)
 	}
 	engine.App.Tickets = signer
+	engine.App.ButtonKey = buttonKey(cfg.CheckinSecret)
 	files := &attach.Renderer{Meetups: st, Atlas: engine.App.Atlas, Signer: signer,
 		BotUsername: func() string { return engine.App.BotUsername }}
 	reg := prometheus.NewRegistry()
