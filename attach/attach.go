@@ -33,6 +33,7 @@ type Renderer struct {
 	Meetups     Meetups
 	Atlas       *area.Atlas
 	Signer      *ticket.Signer
+	People      PersonalData // for /datasaya; nil: that file cannot be made
 	BotUsername func() string // known once the bot connected
 	Now         func() time.Time
 }
@@ -46,6 +47,8 @@ func (r *Renderer) Render(ctx context.Context, a flows.Attachment, lang locales.
 		return r.qr(a)
 	case flows.FileParticipantsCSV:
 		return r.participantsFile(ctx, a.Meetup, lang)
+	case flows.FileMyData:
+		return r.myData(ctx, a.Alumnus)
 	}
 	return File{}, fmt.Errorf("attachment kind %q: unknown", a.Kind)
 }

@@ -32,6 +32,7 @@ type Engine interface {
 	Undelivered(ctx context.Context, in flows.Input) error
 	Delivered(ctx context.Context, ins ...flows.Input) error
 	Sent(ctx context.Context, in flows.Input, n int) error
+	Forget(ctx context.Context, in flows.Input) error
 }
 
 // Files renders the files replies carry; attach.Renderer is the real one.
@@ -451,4 +452,6 @@ var commandMenu = []menuItem{
 	{"batal", locales.Msg("cmd.batal")},
 	{"profil", locales.Msg("cmd.profil")},
 	{"bantuan", locales.Msg("cmd.bantuan")},
+	{"datasaya", locales.Msg("cmd.datasaya")},
+	{"hapusdata", locales.Msg("cmd.hapusdata")},
 }

@@ -152,7 +152,7 @@ func (e2eHarness) Start(t *testing.T, opts ...e2eOption) *e2eBot {
 	}
 	cat := locales.MustLoad()
 	app := &flows.App{Atlas: atlas, Meetups: st, Roles: st, SuperAdmins: map[int64]bool{}, BotUsername: bottest.BotUsername,
-		Grants: st, Desk: st, Writer: st, Reports: st}
+		Grants: st, Desk: st, Writer: st, Reports: st, Privacy: st}
 	var engine bot.Engine = &flows.Engine{App: app, Sessions: st}
 	if cfg.wrap != nil {
 		engine = cfg.wrap(engine)
@@ -166,7 +166,7 @@ func (e2eHarness) Start(t *testing.T, opts ...e2eOption) *e2eBot {
 	if err != nil {
 		t.Fatal(err)
 	}
-	files := &attach.Renderer{Meetups: st, Atlas: atlas, Signer: signer, BotUsername: func() string { return app.BotUsername }}
+	files := &attach.Renderer{Meetups: st, Atlas: atlas, Signer: signer, People: st, BotUsername: func() string { return app.BotUsername }}
 	bc := bot.Config{
 		Token:       api.Token,
 		APIURL:      api.URL,

@@ -145,3 +145,4 @@ func (nopEngine) Handle(context.Context, flows.Input) (flows.Outcome, error) {
 func (nopEngine) Undelivered(context.Context, flows.Input) error  { return nil }
 func (nopEngine) Sent(context.Context, flows.Input, int) error    { return nil }
 func (nopEngine) Delivered(context.Context, ...flows.Input) error { return nil }
+func (nopEngine) Forget(context.Context, flows.Input) error       { return nil }

@@ -121,6 +121,13 @@ func (b *Bot) handle(ctx context.Context, j job) {
 		return
 	}
 	j.h.sent = out.Skipped == "" || len(out.Replies) > 0
+	if out.Forget {
+		// Erased: the conversation's own records go too. Should this fail, they expire with the
+		// conversation (store.ConvTTL).
+		if err := b.cfg.Engine.Forget(ctx, ib.in); err != nil {
+			b.log.Warn("forget an erased chat", "chat", ib.chat, "err", err)
+		}
+	}
 }
 
 // apologize tells the user something went wrong, in their Telegram language; best effort.

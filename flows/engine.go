@@ -41,6 +41,8 @@ type Sessions interface {
 	// Sent notes that the first n replies of an applied update went out, so that a replay after a
 	// crash sends only the rest.
 	Sent(ctx context.Context, user, update int64, n int) error
+	// Forget deletes a chat's conversation and its records: the end of an erasure (Result.Forget).
+	Forget(ctx context.Context, user int64, now time.Time) error
 }
 
 // Loaded is a session as read from the store.
@@ -189,6 +191,12 @@ func (e *Engine) try(ctx context.Context, in Input) (Outcome, error) {
 
 // Delivery names one update of one chat.
 type Delivery struct{ User, Update int64 }
+
+// Forget deletes the conversation records of an input's chat whose user's data was erased, once its
+// replies went out.
+func (e *Engine) Forget(ctx context.Context, in Input) error {
+	return e.Sessions.Forget(ctx, in.UserID, in.Now)
+}
 
 // Delivered notes that the replies of these inputs were sent: a redelivery of them repeats nothing,
 // and their claims end.

@@ -72,6 +72,7 @@ var registry = register(
 	checkin{},
 	create{},
 	reports{},
+	privacy{},
 	home{},
 )
 

@@ -99,6 +99,9 @@ type Result struct {
 	Lang    locales.Lang `json:"l"`
 	Replies []Reply      `json:"r,omitempty"`
 	Notice  locales.Text `json:"n,omitempty"` // shown briefly on the pressed button (answerCallbackQuery)
+	// Forget: the user's data was erased; once the replies went out, the transport has the
+	// conversation's own records deleted too (Engine.Forget).
+	Forget bool `json:"x,omitempty"`
 }
 
 // Role is what a user may do beyond being an alumnus. It is looked up on every update.
@@ -163,4 +166,5 @@ func (s Session) lang(in Input) locales.Lang {
 // Attachment kinds of the organizer exports.
 const (
 	FileParticipantsCSV AttachmentKind = "csv_participants" // a meetup's roster for /peserta, as CSV
+	FileMyData          AttachmentKind = "json_mydata"      // everything kept about Alumnus, for /datasaya
 )

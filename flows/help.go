@@ -34,11 +34,11 @@ func (help) Tap(t *Turn, _ Tap)     { t.stale() }
 type home struct{ noState }
 
 // homeCommands are the commands a home button may open.
-var homeCommands = map[string]bool{"acara": true, "tiket": true, "profil": true}
+var homeCommands = map[string]bool{"acara": true, "tiket": true, "profil": true, "start": true, "hapusdata": true}
 
 func (home) Name() string     { return "go" }
 func (home) Entries() []Entry { return nil }
-func (home) Role() Need       { return NeedAlumnus }
+func (home) Role() Need       { return NeedAnyone } // the role of the flow it opens is checked in Tap
 func (home) global()          {}
 
 func (home) Start(t *Turn, _ Entry, _ string) { t.startOver() }

@@ -19,6 +19,8 @@
 //	                                   space-separated ids of the meetups the alumnus holds or held a
 //	                                   place at, a superset (mine.go)      never expires
 //	ab:{u:<id>}:flood:<slot>   counter inputs in one 10 s window          expires after two windows
+//	ab:{u:<id>}:refs           set     the alumni whose /start ref_ link was this user's, so erasing
+//	                                   either unlinks them (erase.go)
 //
 // One meetup (<id> is its slug; rsvp.lua and notices.go run over these together):
 //
@@ -39,6 +41,8 @@
 //
 //	ab:{mt:<id>}:op:<op>       string  the first answer of an operation that changed the meetup's keys
 //	                                   (<op> is "<user>:<update>:<n>", flows/ops.go)   expires OpTTL (48 h)
+//	ab:{mt:<id>}:ops           zset    the meetup's operation records by expiry (unix ms), so an
+//	                                   erasure finds those that name the alumnus without a SCAN
 //
 // None of the other meetup keys expires: they are promises made to alumni. Shared keys:
 //
@@ -51,6 +55,7 @@
 //	ab:menus                   hash    "default" or a chat id -> digest of the command menu set there
 //	ab:lock:<name>             string  a replica's token while it runs a periodic job   expires with the job
 //	ab:migrated:mine           string  "1" once the places of older versions were indexed (mine.go)
+//	ab:migrated:refs           string  "1" once the referrals of older versions were listed (erase.go)
 //
 // This package may import flows and locales (it implements flows' interfaces); nothing else of the project.
 package store

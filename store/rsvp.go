@@ -69,7 +69,7 @@ func (s *Store) runRSVP(ctx context.Context, meetup string, readOnly bool, args 
 		}
 	}
 	tag := s.prefix + "{mt:" + meetup + "}:"
-	keys := append(s.rsvpKeys(meetup), tag+"op:"+op, tag+"meetup")
+	keys := append(s.rsvpKeys(meetup), tag+"op:"+op, tag+"meetup", tag+"ops")
 	return rsvpScript.Run(ctx, s.rdb, keys, append(args, ttl)...)
 }
 

@@ -1,6 +1,7 @@
 -- RSVP scripts of one meetup. All keys share the meetup's hash tag.
 -- KEYS: 1 info, 2 going, 3 offers, 4 waitlist, 5 seq, 6 tickets, 7 codes, 8 stats, 9 q, 10 checkins,
--- 11 the operation record of this call, 12 the meetup's JSON.
+-- 11 the operation record of this call, 12 the meetup's JSON, 13 ops: zset of the meetup's operation
+-- records by expiry (unix ms), so erasing an alumnus finds the records that name them without a SCAN.
 -- ARGV: the op and its arguments, then always last the operation record's lifetime in ms (0: none).
 -- An operation record keeps the first answer of a call that changed something: the same call again
 -- (a redelivered update, a step retried after a conflict) returns it and changes nothing.
@@ -223,6 +224,49 @@ elseif op == 'cancel_meetup' then
   redis.call('HSET', KEYS[1], 'status', 'cancelled', 'cancel_told', '1')
   return {'cancelled', tostring(n)}
 
+elseif op == 'erase' then
+  -- ARGV: op, alumnus, offer expiry for a promoted alumnus. Takes away everything of the alumnus's at
+  -- this meetup (personal data erasure, UU 27/2022): their seat (passed on as a cancellation would),
+  -- offer or waitlist place, ticket and code, check-in, queued notices, and the operation records that
+  -- name them. The counters stay (aggregates). Run without an operation record of its own: erasing
+  -- twice erases nothing the second time. Returns {was, offered...}.
+  local was = 'none'
+  if redis.call('SREM', KEYS[2], a) == 1 then
+    was = 'confirmed'
+  elseif redis.call('ZREM', KEYS[3], a) == 1 then
+    was = 'offered'
+  elseif redis.call('ZREM', KEYS[4], a) == 1 then
+    was = 'waitlisted'
+  end
+  local code = redis.call('HGET', KEYS[6], a)
+  if code then
+    redis.call('HDEL', KEYS[6], a)
+    if redis.call('HGET', KEYS[7], code) == a then redis.call('HDEL', KEYS[7], code) end
+  end
+  redis.call('HDEL', KEYS[10], a)
+  for _, e in ipairs(redis.call('XRANGE', KEYS[9], '-', '+')) do
+    local f = e[2]
+    for i = 1, #f, 2 do
+      if f[i] == 'alumnus' and f[i + 1] == a then redis.call('XDEL', KEYS[9], e[1]) end
+    end
+  end
+  local mine, named = ':op:' .. a .. ':', '"' .. a .. '"'
+  for _, k in ipairs(redis.call('ZRANGE', KEYS[13], 0, -1)) do
+    local v = redis.call('GET', k)
+    if string.find(k, mine, 1, true) or (v and string.find(v, named, 1, true)) then
+      redis.call('DEL', k)
+      redis.call('ZREM', KEYS[13], k)
+    end
+  end
+  local res = {was}
+  if was ~= 'none' then
+    redis.call('HINCRBY', KEYS[8], 'erased', 1)
+    if was ~= 'waitlisted' then
+      for _, o in ipairs(offer(ARGV[3])) do res[#res + 1] = o end
+    end
+  end
+  return res
+
 elseif op == 'state' then
   return state(a) or {'none'}
 
@@ -238,5 +282,10 @@ local res = run()
 -- read) leave no record.
 if opttl > 0 and type(res) == 'table' and not res.err and res[1] ~= 'code_taken' and res[1] ~= 'conflict' and op ~= 'state' and op ~= 'count' then
   redis.call('SET', KEYS[11], cjson.encode(res), 'PX', opttl)
+  local t = redis.call('TIME')
+  local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  redis.call('ZREMRANGEBYSCORE', KEYS[13], '-inf', now)
+  redis.call('ZADD', KEYS[13], now + opttl, KEYS[11])
+  redis.call('PEXPIRE', KEYS[13], opttl)
 end
 return res

@@ -178,6 +178,13 @@ func (s *Store) Commit(ctx context.Context, c flows.Commit) error {
 	}
 	switch res {
 	case "ok":
+		if n := c.Next.Profile; n != nil && n.ReferredBy != 0 && (c.Prev.Profile == nil || c.Prev.Profile.ReferredBy != n.ReferredBy) {
+			// The referrer's list is under their own hash tag, so it is written after the commit; on a
+			// failure the link is still in the profile, and erasing the referrer misses only this.
+			if err := s.noteReferral(ctx, n.ReferredBy, c.User); err != nil {
+				s.logger().Warn("note referral", "user", c.User, "err", err)
+			}
+		}
 		return nil
 	case "applied":
 		return flows.ErrApplied

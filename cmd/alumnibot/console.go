@@ -68,7 +68,7 @@ func console(ctx context.Context, opts consoleOptions, stdin io.Reader, stdout i
 	engine.App.BotUsername = "alumnibot_console_bot"
 	engine.App.Tickets = signer
 	engine.App.ButtonKey = buttonKey(secret)
-	files := &attach.Renderer{Meetups: st, Atlas: engine.App.Atlas, Signer: signer,
+	files := &attach.Renderer{Meetups: st, Atlas: engine.App.Atlas, Signer: signer, People: st,
 		BotUsername: func() string { return engine.App.BotUsername }}
 	c := &chat{engine: engine, cat: cat, out: stdout, echo: !isTerminal(stdin), opts: opts, files: files, ctx: ctx}
 	lang := locales.LangFromCode(opts.LangCode)

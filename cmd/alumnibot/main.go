@@ -87,7 +87,7 @@ func newApp(st *store.Store, admins []int64) (*flows.Engine, *locales.Catalog, e
 	for _, id := range admins {
 		super[id] = true
 	}
-	app := &flows.App{Atlas: atlas, Meetups: st, Roles: st, SuperAdmins: super, Grants: st, Desk: st, Writer: st, Reports: st}
+	app := &flows.App{Atlas: atlas, Meetups: st, Roles: st, SuperAdmins: super, Grants: st, Desk: st, Writer: st, Reports: st, Privacy: st}
 	return &flows.Engine{App: app, Sessions: st}, cat, nil
 }
 
@@ -139,6 +139,11 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 	} else if n > 0 {
 		log.Info("indexed alumni's places", "places", n)
 	}
+	if n, err := st.IndexReferrals(ctx); err != nil { // once, for referrals made by older versions
+		log.Warn("index referrals (tried again at the next start)", "err", err)
+	} else if n > 0 {
+		log.Info("indexed referrals", "referrals", n)
+	}
 	engine, cat, err := newApp(st, cfg.AdminIDs)
 	if err != nil {
 		return err
@@ -156,7 +161,7 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 	}
 	engine.App.Tickets = signer
 	engine.App.ButtonKey = buttonKey(cfg.CheckinSecret)
-	files := &attach.Renderer{Meetups: st, Atlas: engine.App.Atlas, Signer: signer,
+	files := &attach.Renderer{Meetups: st, Atlas: engine.App.Atlas, Signer: signer, People: st,
 		BotUsername: func() string { return engine.App.BotUsername }}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
