@@ -33,7 +33,7 @@ type Renderer struct {
 	Meetups     Meetups
 	Atlas       *area.Atlas
 	Signer      *ticket.Signer
-	People      PersonalData // for /datasaya; nil: that file cannot be made
+	People      PersonalData  // for /datasaya; nil: that file cannot be made
 	BotUsername func() string // known once the bot connected
 	Now         func() time.Time
 }
