@@ -23,7 +23,7 @@ const (
 	MaxLabels = 40
 	MaxSeries = 8
 	// LabelRunes is how much of a label is shown; longer ones are cut with an ellipsis.
-	LabelRunes = 22
+	LabelRunes = 28
 )
 
 // Width is the width of every chart in pixels: a phone shows a photo about 360 points wide, so the
