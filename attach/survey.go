@@ -157,8 +157,14 @@ func (r *Renderer) areaName(code string, province bool) (string, bool) {
 	return g.Name, ok
 }
 
-// withCount is a chart label: the area's name, cut to fit, and its number of answers.
+// withCount is a chart label: the area's name, abbreviated as Indonesians write it on a sign
+// ("Kab. Gorontalo Utara", "Kep. Bangka Belitung") and cut to fit, and its number of answers.
 func withCount(name, count string) string {
+	for long, short := range map[string]string{"Kabupaten ": "Kab. ", "Kepulauan ": "Kep. "} {
+		if rest, ok := strings.CutPrefix(name, long); ok {
+			name = short + rest
+		}
+	}
 	room := chart.LabelRunes - utf8.RuneCountInString(count) - 3
 	if utf8.RuneCountInString(name) > room {
 		name = strings.TrimSpace(string([]rune(name)[:room-1])) + "…"
