@@ -79,10 +79,11 @@ func Bars(title string, labels []string, series []Series, opts ...Option) ([]byt
 		return nil, fmt.Errorf("chart %q: %w", title, err)
 	}
 	// The library draws the first category at the bottom: reverse, so the first label is on top.
+	title, o.subtitle = drawable(title), drawable(o.subtitle)
 	n := len(labels)
 	cats := make([]string, n)
 	for i, l := range labels {
-		cats[n-1-i] = shorten(l)
+		cats[n-1-i] = shorten(drawable(l))
 	}
 	sl := make(charts.BarSeriesList, len(series))
 	names := make([]string, len(series))
@@ -98,8 +99,11 @@ func Bars(title string, labels []string, series []Series, opts ...Option) ([]byt
 			totals[n-1-i] += v
 			top = max(top, v)
 		}
-		names[s] = se.Name
-		sl[s] = charts.BarSeries{Values: vals, Name: se.Name}
+		names[s] = drawable(se.Name)
+		if names[s] == "" && se.Name != "" { // all emoji: name it by its place, as it is in the message
+			names[s] = strconv.Itoa(s + 1)
+		}
+		sl[s] = charts.BarSeries{Values: vals, Name: names[s]}
 	}
 	if o.stacked {
 		top = 0

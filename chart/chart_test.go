@@ -182,3 +182,16 @@ func TestWrapKeepsTitlesToThreeLines(t *testing.T) {
 		t.Error("a short title is changed")
 	}
 }
+
+func TestDrawableLeavesOutWhatTheFontLacks(t *testing.T) {
+	for in, want := range map[string]string{
+		"👍 Ya, tentu":         "Ya, tentu",
+		"Kota Gorontalo":      "Kota Gorontalo",
+		"Sangat puas 😍🎉":      "Sangat puas",
+		"Apa kabar?\nBaik ya": "Apa kabar? Baik ya",
+	} {
+		if got := drawable(in); got != want {
+			t.Errorf("drawable(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package chart
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/go-analyze/charts"
@@ -82,4 +83,17 @@ func wrap(s string, n, lines int) string {
 		out[lines-1] = strings.TrimSpace(string(last)) + "…"
 	}
 	return strings.Join(out, "\n")
+}
+
+// drawable keeps of s what the font can draw, on one line: an emoji an organizer typed into an
+// answer would be an empty box, so it is left out (the message beside the chart still shows it).
+func drawable(s string) string {
+	font := charts.GetDefaultFont()
+	var b strings.Builder
+	for _, r := range s {
+		if unicode.IsSpace(r) || font.Index(r) != 0 {
+			b.WriteRune(r)
+		}
+	}
+	return strings.Join(strings.Fields(b.String()), " ")
 }
