@@ -100,7 +100,7 @@ func Bars(title string, labels []string, series []Series, opts ...Option) ([]byt
 			top = max(top, v)
 		}
 		names[s] = drawable(se.Name)
-		if names[s] == "" && se.Name != "" { // all emoji: name it by its place, as it is in the message
+		if names[s] == "" && se.Name != "" { // all emoji: named by its place
 			names[s] = strconv.Itoa(s + 1)
 		}
 		sl[s] = charts.BarSeries{Values: vals, Name: names[s]}
