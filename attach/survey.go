@@ -72,16 +72,16 @@ func (r *Renderer) surveyChart(ctx context.Context, bc string, lang locales.Lang
 	}
 	say := func(t locales.Text) string { return cat.Render(lang, t) }
 
-	groups, subtitle := tally.Provinces, locales.Msg("sv.chart_subtitle_provinces", "Count", tally.Answers)
+	groups, subtitle, others := tally.Provinces, locales.Msg("sv.chart_subtitle_provinces", "Count", tally.Answers), locales.Msg("sv.chart_other_provinces")
 	if def.Province != "" {
-		groups, subtitle = tally.Regencies, locales.Msg("sv.chart_subtitle_regencies", "Count", tally.Answers)
+		groups, subtitle, others = tally.Regencies, locales.Msg("sv.chart_subtitle_regencies", "Count", tally.Answers), locales.Msg("sv.chart_other_regencies")
 	}
 	areas := r.areas(groups, def.Province == "", say(locales.Msg("sv.chart_unknown")))
 	slices.SortFunc(areas, func(a, b areaCount) int {
 		return cmp.Or(cmp.Compare(b.total, a.total), strings.Compare(a.name, b.name))
 	})
 	if len(areas) > chartRows {
-		rest := areaCount{name: say(locales.Msg("sv.chart_others")), counts: make([]int, len(def.Options))}
+		rest := areaCount{name: say(others), counts: make([]int, len(def.Options))}
 		for _, a := range areas[chartRows-1:] {
 			for i, c := range a.counts {
 				rest.counts[i] += c

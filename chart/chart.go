@@ -42,8 +42,8 @@ const (
 	headSub    = 40 // and for the subtitle line
 	legendRow  = 48 // one row of the legend
 	footer     = 40 // the margin under the bars
-	titleRunes = 44 // a title's line, wrapped at spaces
-	titleLines = 3  // a title's lines at most; a longer one ends with an ellipsis
+	titleLines = 3  // a title's lines at most, wrapped at spaces; a longer one ends with an ellipsis
+	insideSize = 22 // the numbers inside stacked segments: smaller, so narrower segments have theirs
 )
 
 // Option changes how a chart is drawn.
@@ -79,7 +79,8 @@ func Bars(title string, labels []string, series []Series, opts ...Option) ([]byt
 		return nil, fmt.Errorf("chart %q: %w", title, err)
 	}
 	// The library draws the first category at the bottom: reverse, so the first label is on top.
-	title, o.subtitle = drawable(title), drawable(o.subtitle)
+	ruler := newRuler()
+	title, o.subtitle = wrap(drawable(title), ruler.titleFits, titleLines), drawable(o.subtitle)
 	n := len(labels)
 	cats := make([]string, n)
 	for i, l := range labels {
@@ -120,7 +121,6 @@ func Bars(title string, labels []string, series []Series, opts ...Option) ([]byt
 		}
 	}
 	theme := charts.GetTheme(charts.ThemeLight)
-	ruler := newRuler()
 	plot := float64(Width - 24 - 40 - 16 - ruler.widest(cats)) // the bars' room: less paddings and labels
 	for s := range sl {
 		sl[s].Label = charts.SeriesLabel{Show: charts.Ptr(true), FontStyle: charts.FontStyle{FontSize: labelSize}, Distance: 8}
@@ -134,14 +134,14 @@ func Bars(title string, labels []string, series []Series, opts ...Option) ([]byt
 		if !lightColor(theme.GetSeriesColor(s)) {
 			color = charts.ColorWhite
 		}
-		style := &charts.LabelStyle{FontStyle: charts.FontStyle{FontSize: labelSize, FontColor: color}}
+		style := &charts.LabelStyle{FontStyle: charts.FontStyle{FontSize: insideSize, FontColor: color}}
 		var widest int
 		for _, v := range sl[s].Values {
-			widest = max(widest, ruler.width(format(v)))
+			widest = max(widest, ruler.widthAt(format(v), insideSize))
 		}
-		sl[s].Label.Offset = charts.OffsetInt{Left: -(widest + 16)}
+		sl[s].Label.Offset = charts.OffsetInt{Left: -(widest + 12)}
 		sl[s].Label.LabelFormatter = func(_ int, _ string, v float64) (string, *charts.LabelStyle) {
-			if v/axisMax*plot < float64(widest+16) { // too short for its number: left unlabelled
+			if v/axisMax*plot < float64(widest+10) { // too short for its number: left unlabelled
 				return "", nil
 			}
 			return format(v), style
@@ -153,7 +153,7 @@ func Bars(title string, labels []string, series []Series, opts ...Option) ([]byt
 	opt.Theme = theme
 	opt.StackSeries = charts.Ptr(o.stacked)
 	opt.Title = charts.TitleOption{
-		Text:             wrap(title, titleRunes, titleLines),
+		Text:             title,
 		Offset:           charts.OffsetStr{Left: charts.PositionCenter},
 		Subtext:          o.subtitle,
 		FontStyle:        charts.FontStyle{FontSize: titleSize, FontColor: charts.ColorBlack},
@@ -219,7 +219,7 @@ func hasLegend(series []Series) bool {
 }
 
 func titleHeight(title string, o options) int {
-	h := headTitle * (strings.Count(wrap(title, titleRunes, titleLines), "\n") + 1)
+	h := headTitle * (strings.Count(title, "\n") + 1)
 	if o.subtitle != "" {
 		h += headSub
 	}

@@ -7,6 +7,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -173,12 +174,21 @@ func TestNumber(t *testing.T) {
 
 func TestWrapKeepsTitlesToThreeLines(t *testing.T) {
 	long := "Apa status pekerjaanmu sekarang, setelah lulus dari program dan kembali ke daerah asal untuk membangun kampung halaman bersama?"
-	got := wrap(long, titleRunes, titleLines)
+	fits := newRuler().titleFits
+	got := wrap(long, fits, titleLines)
 	lines := bytes.Count([]byte(got), []byte("\n")) + 1
 	if lines != titleLines {
 		t.Errorf("%q has %d lines, want %d", got, lines, titleLines)
 	}
-	if wrap("Pendek", titleRunes, titleLines) != "Pendek" {
+	for _, l := range strings.Split(got, "\n") {
+		if !fits(l) {
+			t.Errorf("line %q is wider than the chart", l)
+		}
+	}
+	if !strings.HasSuffix(got, "…") {
+		t.Errorf("%q does not say it was cut", got)
+	}
+	if wrap("Pendek", fits, titleLines) != "Pendek" {
 		t.Error("a short title is changed")
 	}
 }

@@ -3,7 +3,6 @@ package chart
 import (
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/go-analyze/charts"
 )
@@ -16,9 +15,15 @@ func newRuler() ruler {
 }
 
 // width is the width in pixels of s in the labels' type.
-func (r ruler) width(s string) int {
-	return r.p.MeasureText(s, 0, charts.FontStyle{FontSize: labelSize, Font: charts.GetDefaultFont(), FontColor: charts.ColorBlack}).Width()
+func (r ruler) width(s string) int { return r.widthAt(s, labelSize) }
+
+// widthAt is the width in pixels of s in type of a size.
+func (r ruler) widthAt(s string, size float64) int {
+	return r.p.MeasureText(s, 0, charts.FontStyle{FontSize: size, Font: charts.GetDefaultFont(), FontColor: charts.ColorBlack}).Width()
 }
+
+// titleFits says whether a line of the title fits the chart's width, with a margin each side.
+func (r ruler) titleFits(s string) bool { return r.widthAt(s, titleSize) <= Width-2*48 }
 
 func (r ruler) widest(ss []string) int {
 	w := 0
@@ -51,15 +56,15 @@ func lightColor(c charts.Color) bool {
 	return 299*int(c.R)+587*int(c.G)+114*int(c.B) > 150*1000
 }
 
-// wrap breaks s at spaces into lines of at most n runes, and cuts it after max lines.
-func wrap(s string, n, lines int) string {
+// wrap breaks s at spaces into lines that fit, and cuts it after max lines with an ellipsis.
+func wrap(s string, fits func(string) bool, lines int) string {
 	var out []string
 	var line string
 	for _, w := range strings.Fields(s) {
 		switch {
 		case line == "":
 			line = w
-		case utf8.RuneCountInString(line)+1+utf8.RuneCountInString(w) <= n:
+		case fits(line + " " + w):
 			line += " " + w
 		default:
 			out = append(out, line)
@@ -70,19 +75,25 @@ func wrap(s string, n, lines int) string {
 		out = append(out, line)
 	}
 	for i, l := range out {
-		if utf8.RuneCountInString(l) > n { // one word longer than a line
-			out[i] = string([]rune(l)[:n-1]) + "…"
-		}
+		out[i] = cut(l, fits) // one word longer than a line
 	}
 	if len(out) > lines {
 		out = out[:lines]
-		last := []rune(out[lines-1])
-		if len(last) > n-1 {
-			last = last[:n-1]
+		out[lines-1] = cut(out[lines-1]+"…", fits)
+		if !strings.HasSuffix(out[lines-1], "…") {
+			out[lines-1] += "…"
 		}
-		out[lines-1] = strings.TrimSpace(string(last)) + "…"
 	}
 	return strings.Join(out, "\n")
+}
+
+// cut shortens l, ending it with an ellipsis, until it fits.
+func cut(l string, fits func(string) bool) string {
+	r := []rune(l)
+	for len(r) > 1 && !fits(string(r)) {
+		r = append(r[:len(r)-2], '…')
+	}
+	return string(r)
 }
 
 // drawable keeps of s what the font can draw, on one line: an emoji an organizer typed into an
