@@ -205,3 +205,30 @@ func TestDrawableLeavesOutWhatTheFontLacks(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkBarsSurvey draws a survey's chart of 15 bars and 6 answers, as the results view does.
+//
+//	go test -run '^$' -bench Bars ./chart/
+func BenchmarkBarsSurvey(b *testing.B) {
+	labels := make([]string, 15)
+	series := make([]Series, 6)
+	for s := range series {
+		series[s] = Series{Name: "Jawaban " + string(rune('A'+s)), Values: make([]float64, len(labels))}
+	}
+	for i := range labels {
+		labels[i] = "Provinsi nomor " + string(rune('A'+i))
+		for s := range series {
+			series[s].Values[i] = 100.0 / 6
+		}
+	}
+	b.ReportAllocs()
+	var size int
+	for b.Loop() {
+		png, err := Bars("Apa status pekerjaanmu sekarang?", labels, series, Stacked(), Percent())
+		if err != nil {
+			b.Fatal(err)
+		}
+		size = len(png)
+	}
+	b.ReportMetric(float64(size), "bytes/png")
+}
