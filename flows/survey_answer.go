@@ -2,6 +2,7 @@ package flows
 
 import (
 	"strings"
+	"unicode/utf16"
 
 	"github.com/alumnibot/alumnibot/locales"
 )
@@ -45,7 +46,7 @@ func (sv survey) Tap(t *Turn, _ Tap) {
 		t.fail(err)
 		return
 	}
-	chosen := shorten(def.Options[option], maxOptionRunes)
+	chosen := cutUnits(def.Options[option], maxOptionUnits)
 	switch ans.Status {
 	case AnswerNew:
 		t.res.Notice = locales.Msg("sv.toast_saved")
@@ -53,7 +54,7 @@ func (sv survey) Tap(t *Turn, _ Tap) {
 	case AnswerChanged:
 		prev := ""
 		if ans.Previous >= 0 && ans.Previous < len(def.Options) {
-			prev = shorten(def.Options[ans.Previous], maxOptionRunes)
+			prev = cutUnits(def.Options[ans.Previous], maxOptionUnits)
 		}
 		t.res.Notice = locales.Msg("sv.toast_changed")
 		t.say(locales.Msg("sv.answer_changed", "Option", chosen, "Previous", prev), homeButtons(t)...)
@@ -75,5 +76,21 @@ func (survey) refuse(t *Turn) {
 	t.say(locales.Msg("sv.answer_invalid"), homeButtons(t)...)
 }
 
-// maxOptionRunes is how much of an answer is repeated back in a message; answers are short already.
-const maxOptionRunes = 60
+// maxOptionUnits is how much of an answer a message repeats, in the UTF-16 units Telegram counts
+// (an emoji is two); answers are short already.
+const maxOptionUnits = 60
+
+// cutUnits cuts s to at most n UTF-16 units, marking the cut with an ellipsis: organizers' text
+// repeated in a message or caption, whose length Telegram limits.
+func cutUnits(s string, n int) string {
+	if len(utf16.Encode([]rune(s))) <= n {
+		return s
+	}
+	units := 1 // the ellipsis
+	for i, r := range s {
+		if units += utf16.RuneLen(r); units > n {
+			return strings.TrimSpace(s[:i]) + "…"
+		}
+	}
+	return s
+}

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf16"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -235,6 +236,30 @@ func TestSurveyAnswerOnceAcrossRedeliveryAndConflict(t *testing.T) {
 		}
 		if d := cmp.Diff(tallies[0], tallies[i+1]); d != "" {
 			t.Errorf("%s: the counts differ (-want +got):\n%s", f, d)
+		}
+	}
+}
+
+// The results go as a photo's caption, which Telegram cuts at 1,024 UTF-16 units: the longest survey
+// (six long answers full of emoji, a long question, counts in the hundreds of thousands) stays within.
+func TestSurveyResultsCaptionFits(t *testing.T) {
+	w := newSurveyWorld(t)
+	long := flows.Survey{Question: strings.Repeat("Apakah 🎉 ", 60), Province: "15"}
+	for range flows.MaxSurveyOptions {
+		long.Options = append(long.Options, strings.Repeat("👍🏽", 40))
+	}
+	w.saveSurvey("big", long)
+	m := w.alumnus(1, "15", "15.71")
+	w.receive(m, "big", long)
+	w.tap(m, long.Options[0])
+	for _, lang := range []locales.Lang{locales.ID, locales.EN} {
+		super := w.rpOrganizer(rpSuper)
+		super.last = flows.Result{Replies: []flows.Reply{{Buttons: [][]flows.Button{{flows.SurveyResultsButton("big")}}}}}
+		w.now = w.now.Add(time.Minute)
+		w.tap(super, "📊 Hasil survei")
+		caption := w.cat.Render(lang, super.last.Replies[0].Text)
+		if n := len(utf16.Encode([]rune(caption))); n > 1024 {
+			t.Errorf("%s: caption of %d UTF-16 units:\n%s", lang, n, caption)
 		}
 	}
 }

@@ -16,16 +16,21 @@ import (
 // national ones included, exactly as if the survey did not exist.
 type surveyResults struct{ noState }
 
+// surveyResult is the results flow's name and its buttons' prefix.
+const surveyResult = "svr"
+
 // Actions of the results' buttons.
 const (
-	svResults    = "r"
-	svCSV        = "c"
-	svCloseAsk   = "x"
-	svCloseYes   = "xy"
-	svMenu       = "m"
-	maxQuestion  = 200 // runes of the question repeated in a message
-	surveyResult = "svr"
+	svResults  = "r"
+	svCSV      = "c"
+	svCloseAsk = "x"
+	svCloseYes = "xy"
+	svMenu     = "m"
 )
+
+// maxQuestion is how much of the question a message repeats, in UTF-16 units: the results' caption,
+// with six answers, stays within Telegram's 1,024.
+const maxQuestion = 200
 
 // surveyIDRE is what a broadcast id may look like; anything else never reaches a key name.
 var surveyIDRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,30}$`)
@@ -73,7 +78,7 @@ func (r surveyResults) Tap(t *Turn, b Tap) {
 		r.show(t, b.Arg, def)
 	case svCSV:
 		t.add(Reply{
-			Text: locales.Msg("sv.csv_caption", "Question", shorten(def.Question, maxQuestion)),
+			Text: locales.Msg("sv.csv_caption", "Question", cutUnits(def.Question, maxQuestion)),
 			File: &Attachment{Kind: FileSurveyCSV, Ref: b.Arg},
 			Buttons: [][]Button{
 				{svrButton(locales.Msg("btn.sv_back"), svResults, b.Arg)},
@@ -81,7 +86,7 @@ func (r surveyResults) Tap(t *Turn, b Tap) {
 			},
 		})
 	case svCloseAsk:
-		t.say(locales.Msg("sv.close_ask", "Question", shorten(def.Question, maxQuestion)), []Button{
+		t.say(locales.Msg("sv.close_ask", "Question", cutUnits(def.Question, maxQuestion)), []Button{
 			svrButton(locales.Msg("btn.sv_close_yes"), svCloseYes, b.Arg),
 			svrButton(locales.Msg("btn.sv_close_no"), svResults, b.Arg),
 		})
@@ -123,7 +128,7 @@ func (surveyResults) show(t *Turn, bc string, def *Survey) {
 		t.fail(err)
 		return
 	}
-	lines := []locales.Text{locales.Msg("sv.results_title", "Question", shorten(def.Question, maxQuestion))}
+	lines := []locales.Text{locales.Msg("sv.results_title", "Question", cutUnits(def.Question, maxQuestion))}
 	if def.Province != "" {
 		lines = append(lines, locales.Msg("sv.results_scope", "Province", t.provinceName(def.Province)))
 	}
@@ -133,7 +138,7 @@ func (surveyResults) show(t *Turn, bc string, def *Survey) {
 		if i < len(tally.Options) {
 			n = tally.Options[i]
 		}
-		lines = append(lines, locales.Msg("sv.results_option", "Option", shorten(o, maxOptionRunes), "N", n, "Percent", percent(n, tally.Answers)))
+		lines = append(lines, locales.Msg("sv.results_option", "Option", cutUnits(o, maxOptionUnits), "N", n, "Percent", percent(n, tally.Answers)))
 	}
 	lines = append(lines, locales.Text{})
 	if tally.Answers == 0 {
