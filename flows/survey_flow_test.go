@@ -263,3 +263,32 @@ func TestSurveyResultsCaptionFits(t *testing.T) {
 		}
 	}
 }
+
+// Whatever a survey button's data says, nothing panics, every press is answered, and an alumnus is
+// counted at most once, for an option the survey has.
+func FuzzSurveyButtons(f *testing.F) {
+	key := svKey
+	a := &flows.App{ButtonKey: key}
+	valid := a.SurveyButtons(1, "b1", svJob)[1][0].Data
+	for _, seed := range []string{valid, "sv:0:b1:1:xxxxxxxxxxx", "sv:0:b1:9:", "svr:0:r:b1", "svr:0:xy:b1", "svr:0:c:../x",
+		"svr:0:m", "sv:", "svr:0:r:" + strings.Repeat("b", 40), "sv:0:b1:-1:" + valid[len(valid)-11:]} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, data string) {
+		w := newSurveyWorld(t) // a store of its own per input (a redis-server each: slow, but honest)
+		w.saveSurvey("b1", svJob)
+		vita := w.alumnus(1, "75", "75.71")
+		super := w.rpOrganizer(rpSuper)
+		for _, m := range []*member{vita, super} {
+			m.last = flows.Result{Replies: []flows.Reply{{Buttons: [][]flows.Button{{{Text: locales.Raw("x"), Data: data}}}}}}
+			w.now = w.now.Add(time.Minute)
+			w.tap(m, "x")
+			if len(m.last.Replies) == 0 {
+				t.Errorf("%q: no answer", data)
+			}
+		}
+		if tl := w.svTally("b1"); tl.Answers > 1 || tl.Options[0]+tl.Options[1]+tl.Options[2] != tl.Answers {
+			t.Errorf("%q: tally %+v", data, tl)
+		}
+	})
+}
