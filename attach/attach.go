@@ -49,6 +49,10 @@ func (r *Renderer) Render(ctx context.Context, a flows.Attachment, lang locales.
 		return r.participantsFile(ctx, a.Meetup, lang)
 	case flows.FileMyData:
 		return r.myData(ctx, a.Alumnus)
+	case flows.FileSurveyChart:
+		return r.surveyChart(ctx, a.Ref, lang)
+	case flows.FileSurveyCSV:
+		return r.surveyFile(ctx, a.Ref)
 	}
 	return File{}, fmt.Errorf("attachment kind %q: unknown", a.Kind)
 }

@@ -153,6 +153,7 @@ func (e2eHarness) Start(t *testing.T, opts ...e2eOption) *e2eBot {
 	cat := locales.MustLoad()
 	app := &flows.App{Atlas: atlas, Meetups: st, Roles: st, SuperAdmins: map[int64]bool{}, BotUsername: bottest.BotUsername,
 		Grants: st, Desk: st, Writer: st, Reports: st, Privacy: st}
+	app.Surveys, app.ButtonKey = st, []byte("e2e button key, 32 bytes long!!")
 	var engine bot.Engine = &flows.Engine{App: app, Sessions: st}
 	if cfg.wrap != nil {
 		engine = cfg.wrap(engine)

@@ -23,6 +23,8 @@
 //	checkin.go      checkin      /checkin, ci_ links         organizer
 //	create*.go      create       /buatacara                  organizer
 //	reports.go      reports      /peserta, /laporan          organizer
+//	survey*.go      survey       survey answers ("sv:")      alumnus
+//	survey*.go      surveyResults survey results ("svr:")    organizer
 //
 // All are listed once, in `var registry` (flow.go). The router (router.go, App.Step) maps a command
 // to the flow whose Entry it is, a /start payload to the flow of its prefix, a button to the flow its

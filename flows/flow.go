@@ -74,6 +74,7 @@ var registry = register(
 	reports{},
 	privacy{},
 	home{},
+	survey{}, surveyResults{},
 )
 
 // flowSet is the registry, indexed by what the router looks up.

@@ -22,6 +22,7 @@ type App struct {
 	Writer      MeetupWriter  // where /buatacara saves meetups; nil: /buatacara answers as unknown
 	Reports     Reports       // rosters and tallies for /peserta and /laporan; nil: they answer as unknown
 	Privacy     Privacy       // erases a user's data for /hapusdata; nil: /datasaya and /hapusdata answer as unknown
+	Surveys     Surveys       // announcements' surveys: answers and results; nil: survey buttons are stale
 	// ButtonKey signs buttons that must not be forged outside a conversation (survey answers). Every
 	// replica needs the same key; main derives it like the check-in secret.
 	ButtonKey []byte
@@ -275,7 +276,8 @@ func (t *Turn) tap() {
 		f = registry.flow(b.Flow)
 	}
 	if _, isGlobal := f.(globalFlow); isGlobal {
-		if !t.onboarded() || !enabled(t.app, f) {
+		// An organizer's global buttons (survey results) need no alumnus profile: permit checks the role.
+		if !t.onboarded() && f.Role() < NeedOrganizer || !enabled(t.app, f) {
 			t.stale()
 			return
 		}

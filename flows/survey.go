@@ -15,6 +15,10 @@ import (
 type Survey struct {
 	Question string   `json:"q"`
 	Options  []string `json:"o"`
+	// Province is the province the announcement's audience lies in (a province, a regency or a
+	// meetup audience); "" for an audience across provinces. Only organizers whose role covers it
+	// see the results, so a panitia limited to a province sees their own province's surveys only.
+	Province string `json:"p,omitempty"`
 }
 
 // MaxSurveyOptions is how many answers a survey offers at most.

@@ -44,7 +44,18 @@
 //	ab:{mt:<id>}:ops           zset    the meetup's operation records by expiry (unix ms), so an
 //	                                   erasure finds those that name the alumnus without a SCAN
 //
-// None of the other meetup keys expires: they are promises made to alumni. Shared keys:
+// None of the other meetup keys expires: they are promises made to alumni.
+//
+// One announcement's survey (<bc> is the broadcast id; survey.lua runs over these together):
+//
+//	ab:{sv:<bc>}:def           string  JSON flows.Survey: question, answers, the audience's province
+//	ab:{sv:<bc>}:ans           hash    alumnus -> "<option>|<province>|<regency>": their answer and
+//	                                   where it was counted (the profile's area when they answered)
+//	ab:{sv:<bc>}:counts        hash    o:<option>, p:<province>:<option>, r:<regency>:<option> -> count
+//	ab:{sv:<bc>}:closed        string  "1" once the survey takes no more answers
+//	ab:{sv:<bc>}:op:<op>       string  the first answer of an answer operation   expires OpTTL (48 h)
+//
+// Survey keys do not expire: they are what alumni answered. Shared keys:
 //
 //	ab:meetups                 zset    meetup ids by end time (unix s)
 //	ab:queues:<lane>           set     the outbound queue streams of a lane ("notices") that may hold

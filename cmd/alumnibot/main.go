@@ -88,6 +88,7 @@ func newApp(st *store.Store, admins []int64) (*flows.Engine, *locales.Catalog, e
 		super[id] = true
 	}
 	app := &flows.App{Atlas: atlas, Meetups: st, Roles: st, SuperAdmins: super, Grants: st, Desk: st, Writer: st, Reports: st, Privacy: st}
+	app.Surveys = st
 	return &flows.Engine{App: app, Sessions: st}, cat, nil
 }
 
