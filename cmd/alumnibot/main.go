@@ -178,7 +178,7 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	sched := &schedule.Scheduler{Locker: st, Log: log, Jobs: []schedule.Job{
+	sched := &schedule.Scheduler{Lease: st, Log: log, Jobs: []schedule.Job{
 		{Name: "expire-offers", Spec: "@every 1m", TTL: time.Minute, Run: schedule.ExpireOffers(st, log)},
 		// The notices lane's registry is written after each change; this finds what a failure left out.
 		{Name: "queue-sweep", Spec: "@every 1m", TTL: time.Minute, Run: func(ctx context.Context, _ time.Time) error {
