@@ -21,6 +21,8 @@ type App struct {
 	Tickets     TicketChecker // verifies scanned tickets; nil: every scan is refused
 	Writer      MeetupWriter  // where /buatacara saves meetups; nil: /buatacara answers as unknown
 	Reports     Reports       // rosters and tallies for /peserta and /laporan; nil: they answer as unknown
+	Reminders   ReminderPrefs // reminders on and off (/pengingat); nil: /pengingat answers as unknown
+	Series      SeriesStore   // workshop series (/workshop, /buatworkshop); nil: they answer as unknown
 	// ButtonKey signs buttons that must not be forged outside a conversation (survey answers). Every
 	// replica needs the same key; main derives it like the check-in secret.
 	ButtonKey []byte

@@ -129,7 +129,7 @@ func TestJobInItsZone(t *testing.T) {
 			return nil
 		}}}}
 	now := time.Date(2027, 3, 1, 0, 0, 0, 0, time.UTC) // a Monday
-	for range 15 * 24 * 4 {                             // every 15 minutes for 15 days
+	for range 15 * 24 * 4 {                            // every 15 minutes for 15 days
 		s.Tick(ctx, now)
 		now = now.Add(15 * time.Minute)
 	}
