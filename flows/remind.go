@@ -169,6 +169,20 @@ func sortTimes(ts []time.Time) {
 	}
 }
 
+// dayWord says which day start is seen from now, in start's zone: "today", "tomorrow" or "" (later).
+func dayWord(start, now time.Time) string {
+	now = now.In(start.Location())
+	y, m, d := now.Date()
+	sy, sm, sd := start.Date()
+	switch {
+	case y == sy && m == sm && d == sd:
+		return "today"
+	case time.Date(y, m, d+1, 0, 0, 0, 0, start.Location()).Equal(time.Date(sy, sm, sd, 0, 0, 0, 0, start.Location())):
+		return "tomorrow"
+	}
+	return ""
+}
+
 // DueReminder is one reminder as the scheduler holds it: of a meetup ("m") or of a workshop series'
 // session ("s"), due At. The store claims and queues it for every alumnus it is for, once.
 type DueReminder struct {
@@ -206,7 +220,7 @@ func (a *App) MeetupReminder(m *Meetup, p *Profile, now time.Time) Result {
 	res.Replies = []Reply{{
 		Text: locales.Msg("rm.meetup", "Title", m.Title,
 			"When", locales.FormatDateTimeRange(m.Start.In(prov.Zone), m.End.In(prov.Zone), lang, prov.ZoneName),
-			"Place", cut(place(m, a.Atlas), mkVenueMax+2+pageAddressMax), "Soon", m.Start.Sub(now) <= 6*time.Hour),
+			"Place", cut(place(m, a.Atlas), mkVenueMax+2+pageAddressMax), "Day", dayWord(m.Start.In(prov.Zone), now)),
 		Buttons: kb,
 	}}
 	return res

@@ -44,14 +44,13 @@ func (w workshops) Tap(t *Turn, b Tap) {
 			return
 		}
 		t.s.Conv.Nonce++
-		w.show(t)
-		t.editLast()
-		if on {
-			t.say(locales.Msg("ws.subscribed", "Title", s.Title, "Before", int(s.Reminder().Minutes())),
-				[]Button{RemindButton(locales.Msg("btn.rm_settings"), "prefs", "")})
+		if on { // the list, edited, says so at its top: one message per tap
+			w.show(t, locales.Msg("ws.subscribed", "Title", s.Title, "Before", int(s.Reminder().Minutes())))
 		} else {
 			t.res.Notice = locales.Msg("ws.unsubscribed_short")
+			w.show(t)
 		}
+		t.editLast()
 	default:
 		t.stale()
 	}
@@ -86,14 +85,18 @@ func (w workshops) unsubscribe(t *Turn, id string) {
 		[]Button{RemindButton(locales.Msg("btn.ws_list"), "ws", "")})
 }
 
-// show lists the series not over, with their next session and a button each.
-func (w workshops) show(t *Turn) {
+// show lists the series not over, with their next session and a button each, under head if given.
+func (w workshops) show(t *Turn, head ...locales.Text) {
 	list, err := t.app.Series.SeriesEndingAfter(t.ctx, t.in.Now, 50)
 	if err != nil {
 		t.fail(err)
 		return
 	}
-	lines := []locales.Text{locales.Msg("ws.title")}
+	lines := head
+	if len(head) > 0 {
+		lines = append(lines, locales.Text{})
+	}
+	lines = append(lines, locales.Msg("ws.title"))
 	var kb [][]Button
 	n := 0
 	for _, s := range list {
