@@ -38,8 +38,10 @@ type ReminderSpec struct {
 var ErrReminder = errors.New("bad reminder")
 
 var (
-	clockRE  = regexp.MustCompile(`^([01]?\d|2[0-3])[.:]([0-5]\d)$`)
-	offsetRE = regexp.MustCompile(`^(\d{1,4})\s*(m|min|mnt|menit|minutes?|h|j|jam|hours?|d|hr|hari|days?)$`)
+	clockRE = regexp.MustCompile(`^([01]?\d|2[0-3])[.:]([0-5]\d)$`)
+	// reminderTokenRE finds the specs in a list typed as "19.00, 2 jam" or "19:00 2h".
+	reminderTokenRE = regexp.MustCompile(`\d{1,2}[.:]\d{2}|\d{1,4}\s*[a-z]+`)
+	offsetRE        = regexp.MustCompile(`^(\d{1,4})\s*(m|min|mnt|menit|minutes?|h|j|jam|hours?|d|hr|hari|days?)$`)
 )
 
 // ParseReminder reads one reminder spec.
@@ -55,10 +57,10 @@ func ParseReminder(s string) (ReminderSpec, error) {
 	}
 	n, _ := strconv.Atoi(m[1])
 	unit := time.Minute
-	switch m[2][0] {
-	case 'h', 'j':
+	switch m[2] {
+	case "h", "j", "jam", "hour", "hours", "hr":
 		unit = time.Hour
-	case 'd':
+	case "d", "hari", "day", "days":
 		unit = 24 * time.Hour
 	}
 	d := time.Duration(n) * unit
@@ -89,11 +91,9 @@ func ParseReminders(text string) ([]string, error) {
 	case RemindersOff, "tidak", "tidak ada", "none", "no":
 		return []string{RemindersOff}, nil
 	}
-	parts := strings.FieldsFunc(text, func(r rune) bool { return r == ',' || r == ';' })
-	if len(parts) == 1 { // "19:00 2h": split on spaces unless it is "2 jam"
-		if _, err := ParseReminder(parts[0]); err != nil {
-			parts = strings.Fields(text)
-		}
+	parts := reminderTokenRE.FindAllString(text, -1)
+	if rest := strings.Trim(reminderTokenRE.ReplaceAllString(text, ""), " ,;"); rest != "" || len(parts) == 0 {
+		return nil, fmt.Errorf("%w: %q is neither a time like 19:00 nor a length like 2h, 30m or 1d", ErrReminder, text)
 	}
 	var out []string
 	seen := map[string]bool{}
