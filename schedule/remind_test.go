@@ -268,3 +268,58 @@ func TestWeeklySeriesReminders(t *testing.T) {
 		}
 	}
 }
+
+// The lease holder dies in the middle of a reminder's run (after two chunks of 100): another replica
+// takes the lease over and finishes the run; every holder is queued once.
+func TestHolderDiesMidRunHandsOver(t *testing.T) {
+	w := newRemindWorld(t)
+	start := time.Date(2027, 3, 11, 9, 0, 0, 0, wita)
+	m := w.makassar("mks", start, 1000, "19:00")
+	for a := int64(1); a <= 1000; a++ {
+		if _, err := w.st.Reserve(w.ctx, m.ID, a, start.AddDate(0, 0, -10)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mk := func(owner string, st ReminderStore) *Scheduler {
+		r := &Reminders{Store: st, Atlas: w.atlas, Log: quiet, Chunk: 100}
+		return &Scheduler{Lease: w.st, Log: quiet, Owner: owner, LeaseTTL: 150 * time.Millisecond, Jobs: []Job{r.Job()}}
+	}
+	a := mk("a", &failingStore{Store: w.st, left: 2})
+	b, c := mk("b", w.st), mk("c", w.st)
+	now := time.Date(2027, 3, 10, 18, 59, 45, 0, wita)
+	if !a.Tick(w.ctx, now) || b.Tick(w.ctx, now) || c.Tick(w.ctx, now) {
+		t.Fatal("a should lead alone")
+	}
+	now = now.Add(30 * time.Second) // 19:00:15: a runs the job and dies in the middle
+	a.Tick(w.ctx, now)
+	if n := len(w.entries("ab:{mt:mks}:rmq")); n != 200 {
+		t.Fatalf("a queued %d before dying, want 200", n)
+	}
+	var leader *Scheduler
+	for i := 0; i < 500 && (leader == nil || now.Before(time.Date(2027, 3, 10, 19, 2, 0, 0, wita))); i++ {
+		now = now.Add(time.Second)
+		for _, s := range []*Scheduler{b, c} {
+			if s.Tick(w.ctx, now) {
+				if leader != nil && leader != s {
+					t.Fatal("two replicas lead")
+				}
+				leader = s
+			}
+		}
+		if leader == nil {
+			time.Sleep(10 * time.Millisecond) // the dead holder's lease runs out in Redis
+		}
+	}
+	if leader == nil {
+		t.Fatal("nobody took over")
+	}
+	got := w.entries("ab:{mt:mks}:rmq")
+	if len(got) != 1000 {
+		t.Fatalf("%d alumni queued after the handover, want 1000", len(got))
+	}
+	for k, n := range got {
+		if n != 1 {
+			t.Fatalf("%s queued %d times", k, n)
+		}
+	}
+}
