@@ -14,7 +14,8 @@ type pengingat struct{ noState }
 
 const (
 	stepPgList     = "list"
-	pgMaxItems     = 8
+	pgMaxItems     = 6 // a list within the 1,000 characters of a message
+	pgTitleInLine  = 50
 	pgTitleInLabel = 28
 )
 
@@ -100,7 +101,7 @@ func (p pengingat) show(t *Turn) {
 		if !it.next.IsZero() {
 			next = locales.FormatDateTime(it.next.In(zone), t.res.Lang, label)
 		}
-		lines = append(lines, locales.Msg("rm.prefs_item", "Title", it.title, "On", it.on && all, "Next", next))
+		lines = append(lines, locales.Msg("rm.prefs_item", "Title", cut(it.title, pgTitleInLine), "On", it.on && all, "Next", next))
 		if all {
 			arg := it.kind + "|" + it.id
 			if it.on {

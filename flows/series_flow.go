@@ -10,7 +10,9 @@ type workshops struct{ noState }
 
 const (
 	stepWsList      = "list"
-	wsMaxSeries     = 6
+	wsMaxSeries     = 4 // a list within the 1,000 characters of a message
+	wsTitleInLine   = 50
+	wsTrainerInLine = 40
 	wsTitleInButton = 28
 )
 
@@ -113,7 +115,7 @@ func (w workshops) show(t *Turn, head ...locales.Text) {
 			t.fail(err)
 			return
 		}
-		lines = append(lines, locales.Msg("ws.item", "Title", s.Title, "Trainer", s.Trainer,
+		lines = append(lines, locales.Msg("ws.item", "Title", cut(s.Title, wsTitleInLine), "Trainer", cut(s.Trainer, wsTrainerInLine),
 			"Next", locales.FormatDateTime(next[0], t.res.Lang, s.Zone), "Subscribed", sub))
 		label := locales.Msg("btn.ws_sub", "Title", cut(s.Title, wsTitleInButton))
 		action := "sub"
