@@ -128,9 +128,8 @@ func (m Meetup) reminderSpecs() []ReminderSpec {
 	return out
 }
 
-// ReminderTimes are the moments a meetup's reminders are due, in order, in zone (the venue's). A
-// reminder at a local time the day before, for a meetup starting before that time of day... is still
-// the day before: "19:00" for a meetup at 09:00 is 19:00 the previous evening.
+// ReminderTimes are the moments a meetup's reminders are due, in order, in zone (the venue's): "19:00"
+// for a meetup at 09:00 is 19:00 the evening before, "2h" is 07:00. Repeated moments count once.
 func ReminderTimes(m Meetup, zone *time.Location) []time.Time {
 	start := m.Start.In(zone)
 	var out []time.Time
@@ -200,7 +199,9 @@ const (
 	ReminderSeries = "s"
 )
 
-// meetupReminderText is the reminder of a meetup: title, time range in the venue's zone, venue.
+// MeetupReminder is the reminder of a meetup to a seat holder, in their language: title, time range in
+// the venue's zone, venue; the ticket, the map pin when there are coordinates, "Tidak jadi ikut" and the
+// reminder settings. Nothing to say (no replies) once the meetup is cancelled or has started.
 func (a *App) MeetupReminder(m *Meetup, p *Profile, now time.Time) Result {
 	lang := locales.ID
 	if p != nil && p.Lang != "" {
