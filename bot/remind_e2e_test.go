@@ -91,6 +91,15 @@ func TestMeetupRemindersReachHolders(t *testing.T) {
 			t.Errorf("alumnus %d got %d reminders, want %d\n%s", i, got, want, u.Transcript())
 		}
 	}
+	// A forged "Tidak jadi ikut" from an alumnus on the waiting list asks nothing and frees nothing.
+	waiting := holders[21]
+	waiting.TapData(1, "rm:0:cx:"+w.meetup.ID)
+	if seat, _ := w.c.Store.SeatOf(w.ctx, w.meetup.ID, waiting.ID); seat.Status != flows.SeatWaitlisted {
+		t.Errorf("the waiting alumnus is now %s", seat.Status)
+	}
+	if avail, _ := w.c.Store.Availability(w.ctx, w.meetup.ID); avail.Confirmed != 20 {
+		t.Errorf("%d confirmed after the forged button, want 20", avail.Confirmed)
+	}
 	claims, err := w.c.Store.ReminderClaims(w.ctx, flows.ReminderMeetup, w.meetup.ID, day(19, 19, 0))
 	if err != nil {
 		t.Fatal(err)

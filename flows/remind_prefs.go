@@ -43,7 +43,13 @@ func (p pengingat) Tap(t *Turn, b Tap) {
 		t.stale()
 		return
 	}
-	kind, id, _ := strings.Cut(b.Arg, "|")
+	// The button says the state it sets, so the same update run again sets the same (ops.go).
+	parts := strings.Split(b.Arg, "|")
+	if len(parts) != 3 || (parts[2] != "0" && parts[2] != "1") {
+		t.stale()
+		return
+	}
+	kind, id, on := parts[0], parts[1], parts[2] == "1"
 	switch kind {
 	case "a":
 		kind, id = "", ""
@@ -52,20 +58,14 @@ func (p pengingat) Tap(t *Turn, b Tap) {
 		t.stale()
 		return
 	}
-	on, err := t.app.Reminders.RemindersOn(t.ctx, kind, id, t.in.UserID)
-	if err != nil {
-		t.fail(err)
-		return
-	}
-	// Setting the state the button showed the opposite of is idempotent: a re-run sets it again.
-	if err := t.app.Reminders.SetReminders(t.ctx, kind, id, t.in.UserID, !on); err != nil {
+	if err := t.app.Reminders.SetReminders(t.ctx, kind, id, t.in.UserID, on); err != nil {
 		t.fail(err)
 		return
 	}
 	if on {
-		t.res.Notice = locales.Msg("rm.prefs_turned_off")
-	} else {
 		t.res.Notice = locales.Msg("rm.prefs_turned_on")
+	} else {
+		t.res.Notice = locales.Msg("rm.prefs_turned_off")
 	}
 	t.s.Conv.Nonce++
 	p.show(t)
@@ -103,18 +103,18 @@ func (p pengingat) show(t *Turn) {
 		}
 		lines = append(lines, locales.Msg("rm.prefs_item", "Title", cut(it.title, pgTitleInLine), "On", it.on && all, "Next", next))
 		if all {
-			arg := it.kind + "|" + it.id
+			arg := it.kind + "|" + it.id + "|"
 			if it.on {
-				kb = append(kb, []Button{t.button(locales.Msg("btn.rm_off", "Title", cut(it.title, pgTitleInLabel)), "t", arg)})
+				kb = append(kb, []Button{t.button(locales.Msg("btn.rm_off", "Title", cut(it.title, pgTitleInLabel)), "t", arg+"0")})
 			} else {
-				kb = append(kb, []Button{t.button(locales.Msg("btn.rm_on", "Title", cut(it.title, pgTitleInLabel)), "t", arg)})
+				kb = append(kb, []Button{t.button(locales.Msg("btn.rm_on", "Title", cut(it.title, pgTitleInLabel)), "t", arg+"1")})
 			}
 		}
 	}
 	if all {
-		kb = append(kb, []Button{t.button(locales.Msg("btn.rm_all_off"), "t", "a")})
+		kb = append(kb, []Button{t.button(locales.Msg("btn.rm_all_off"), "t", "a||0")})
 	} else {
-		kb = append(kb, []Button{t.button(locales.Msg("btn.rm_all_on"), "t", "a")})
+		kb = append(kb, []Button{t.button(locales.Msg("btn.rm_all_on"), "t", "a||1")})
 	}
 	kb = append(kb, homeButtons(t)...)
 	t.say(locales.Lines(lines...), kb...)
