@@ -81,7 +81,7 @@ func (c createSeries) Prompt(t *Turn) {
 			when = append(when, locales.FormatDateTime(n, t.res.Lang, st.Zone))
 		}
 		t.say(locales.Msg("ws.preview", "Title", st.Title, "Trainer", st.Trainer, "Link", st.Link,
-			"Spec", st.Spec, "Zone", st.Zone, "From", st.From, "To", st.To, "Next", strings.Join(when, "\n"), "Count", len(next)),
+			"Spec", st.Spec, "Zone", st.Zone, "From", st.From, "To", st.To, "Next", strings.Join(when, "\n")),
 			[]Button{t.button(locales.Msg("btn.ws_save"), "save")}, cancel)
 	default:
 		t.startOver()
@@ -93,14 +93,14 @@ func (c createSeries) Text(t *Turn, text string) {
 	switch t.s.Conv.Step {
 	case stWcTitle:
 		if n := utf8.RuneCountInString(text); n < 3 || n > wcTitleMax {
-			t.say(locales.Msg("ws.bad_title", "Max", wcTitleMax))
+			t.say(locales.Msg("ws.bad_title", "Max", wcTitleMax), c.cancelRow(t))
 			return
 		}
 		st.Title = text
 		t.goTo(stWcTrainer)
 	case stWcTrainer:
 		if n := utf8.RuneCountInString(text); n < 2 || n > wcTrainerMax {
-			t.say(locales.Msg("ws.bad_trainer", "Max", wcTrainerMax))
+			t.say(locales.Msg("ws.bad_trainer", "Max", wcTrainerMax), c.cancelRow(t))
 			return
 		}
 		st.Trainer = text
@@ -108,7 +108,7 @@ func (c createSeries) Text(t *Turn, text string) {
 	case stWcLink:
 		u, err := url.Parse(text)
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || len(text) > wcLinkMax {
-			t.say(locales.Msg("ws.bad_link"))
+			t.say(locales.Msg("ws.bad_link"), c.cancelRow(t))
 			return
 		}
 		st.Link = text
@@ -125,7 +125,7 @@ func (c createSeries) Text(t *Turn, text string) {
 	case stWcSpec:
 		spec, err := ParseSchedule(text)
 		if err != nil {
-			t.say(specProblem(err, text), []Button{t.button(locales.Msg("btn.ws_cancel"), "cancel")})
+			t.say(specProblem(err, text), c.cancelRow(t))
 			return
 		}
 		st.Spec = spec
@@ -133,13 +133,13 @@ func (c createSeries) Text(t *Turn, text string) {
 	case stWcFrom, stWcTo:
 		day, ok := mkParseDay(text)
 		if !ok {
-			t.say(locales.Msg("ws.bad_date"))
+			t.say(locales.Msg("ws.bad_date"), c.cancelRow(t))
 			return
 		}
 		if t.s.Conv.Step == stWcFrom {
 			today := t.in.Now.In(ZoneOf(st.Zone)).Format("2006-01-02")
 			if day < today {
-				t.say(locales.Msg("ws.date_past"))
+				t.say(locales.Msg("ws.date_past"), c.cancelRow(t))
 				return
 			}
 			st.From = day
@@ -147,17 +147,17 @@ func (c createSeries) Text(t *Turn, text string) {
 			return
 		}
 		if day < st.From {
-			t.say(locales.Msg("ws.to_before_from"))
+			t.say(locales.Msg("ws.to_before_from"), c.cancelRow(t))
 			return
 		}
 		if dayCount(st.From, day) > wcMaxDays {
-			t.say(locales.Msg("ws.too_long", "Max", wcMaxDays))
+			t.say(locales.Msg("ws.too_long", "Max", wcMaxDays), c.cancelRow(t))
 			return
 		}
 		st.To = day
 		if len(st.series(0).Sessions(t.in.Now, 1)) == 0 {
 			st.To = ""
-			t.say(locales.Msg("ws.no_sessions"))
+			t.say(locales.Msg("ws.no_sessions"), c.cancelRow(t))
 			return
 		}
 		t.goTo(stWcConfirm)
@@ -180,6 +180,11 @@ func (c createSeries) Tap(t *Turn, b Tap) {
 	default:
 		t.stale()
 	}
+}
+
+// cancelRow is the way out of a question re-asked after a wrong answer.
+func (createSeries) cancelRow(t *Turn) []Button {
+	return []Button{t.button(locales.Msg("btn.ws_cancel"), "cancel")}
 }
 
 // save creates the series under an id made of its title and of this update, so a re-run of the same
