@@ -45,6 +45,8 @@ type createState struct {
 	WsStart   string `json:"wst,omitempty"`
 
 	Page int `json:"page,omitempty"` // of the province or regency keyboard
+
+	Reminders []string `json:"rm,omitempty"` // create_remind.go: nil for the defaults
 }
 
 // Steps of /buatacara, in the order they are asked.
@@ -166,6 +168,7 @@ func (k create) mkBeginEdit(t *Turn, id string) {
 		End: end.Format("15:04"), Cap: m.Capacity, Desc: m.Description,
 	}
 	state[createState](t).Workshops = ws
+	state[createState](t).Reminders = m.Reminders
 	n := len(t.res.Replies)
 	t.say(locales.Msg("create.edit_intro", "Title", m.Title))
 	k.Prompt(t)
@@ -250,6 +253,8 @@ func (k create) Prompt(t *Turn) {
 		t.say(locales.Msg("create.ask_ws_end", "Start", mkClock(t, st.WsStart), "To", mkClock(t, st.End), "Zone", zone.ZoneName))
 	case stepMkPreview:
 		k.mkPreview(t)
+	case stepMkReminders:
+		k.mkRemindersPrompt(t)
 	default: // a state from an older version of the bot
 		t.organizerDone(locales.Msg("create.start_over"))
 	}
@@ -265,6 +270,10 @@ func (k create) Text(t *Turn, s string) {
 	}
 	if s == "-" && k.mkShow(t, c.Step) != "" {
 		k.mkKeep(t)
+		return
+	}
+	if c.Step == stepMkReminders {
+		k.mkRemindersText(t, s)
 		return
 	}
 	zone := k.mkZone(t)
@@ -515,6 +524,9 @@ func (k create) Tap(t *Turn, b Tap) {
 	r := t.userRole()
 	if !k.createEnabled(t) {
 		k.Prompt(t)
+		return
+	}
+	if k.mkRemindersTap(t, b) {
 		return
 	}
 	switch {

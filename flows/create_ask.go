@@ -149,7 +149,8 @@ func (k create) mkPreview(t *Turn) {
 	}
 	m.ID, m.Status = st.ID, MeetupPublished
 	lines := append(pageLines(t, &m), locales.Text{},
-		locales.Msg("event.seats_left", "Left", max(0, m.Capacity-taken), "Capacity", m.Capacity))
+		locales.Msg("event.seats_left", "Left", max(0, m.Capacity-taken), "Capacity", m.Capacity), locales.Text{})
+	lines = append(lines, mkRemindersLines(m.Reminders)...)
 	publish := locales.Msg("btn.create_publish")
 	if st.OStatus == MeetupPublished {
 		publish = locales.Msg("btn.create_save_changes")
@@ -159,6 +160,6 @@ func (k create) mkPreview(t *Turn) {
 		row = append(row, t.button(locales.Msg("btn.create_save_draft"), "draft"))
 	}
 	t.say(locales.Msg("create.preview_intro"))
-	t.say(locales.Lines(lines...), row,
+	t.say(locales.Lines(lines...), row, []Button{t.button(locales.Msg("btn.create_reminders"), "rem")},
 		[]Button{t.button(locales.Msg("btn.create_again"), "again"), t.button(locales.Msg("btn.create_cancel"), "cancel")})
 }

@@ -25,6 +25,10 @@
 //	reports.go      reports      /peserta, /laporan          organizer
 //	survey*.go      survey       survey answers ("sv:")      alumnus
 //	survey*.go      surveyResults survey results ("svr:")    organizer
+//	remind_buttons  rm           buttons of reminders ("rm:") alumnus
+//	remind_prefs    pg           /pengingat                  alumnus
+//	series_flow     ws           /workshop                   alumnus
+//	series_create   wc           /buatworkshop               organizer
 //
 // All are listed once, in `var registry` (flow.go). The router (router.go, App.Step) maps a command
 // to the flow whose Entry it is, a /start payload to the flow of its prefix, a button to the flow its

@@ -75,6 +75,7 @@ var registry = register(
 	privacy{},
 	home{},
 	survey{}, surveyResults{},
+	remindButtons{}, pengingat{}, workshops{}, createSeries{},
 )
 
 // flowSet is the registry, indexed by what the router looks up.

@@ -29,6 +29,9 @@ type Meetup struct {
 	// ClaimWindow is how long a freed seat is held for the next waitlisted alumnus; 0 means
 	// DefaultClaimWindow.
 	ClaimWindow time.Duration `json:"claim_window,omitempty"`
+	// Reminders are when its seat holders are reminded (flows/remind.go): specs such as "19:00" (the
+	// day before) and "2h" (before the start); none means DefaultReminders, "off" none at all.
+	Reminders []string `json:"reminders,omitempty"`
 }
 
 // Venue is where a meetup happens.

@@ -23,6 +23,8 @@ type App struct {
 	Reports     Reports       // rosters and tallies for /peserta and /laporan; nil: they answer as unknown
 	Privacy     Privacy       // erases a user's data for /hapusdata; nil: /datasaya and /hapusdata answer as unknown
 	Surveys     Surveys       // announcements' surveys: answers and results; nil: survey buttons are stale
+	Reminders   ReminderPrefs // reminders on and off (/pengingat); nil: /pengingat answers as unknown
+	Series      SeriesStore   // workshop series (/workshop, /buatworkshop); nil: they answer as unknown
 	// ButtonKey signs buttons that must not be forged outside a conversation (survey answers). Every
 	// replica needs the same key; main derives it like the check-in secret.
 	ButtonKey []byte

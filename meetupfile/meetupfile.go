@@ -25,6 +25,7 @@ func Demo(atlas *area.Atlas) ([]flows.Meetup, error) {
 
 type file struct {
 	Meetups []meetup `yaml:"meetups"`
+	Series  []series `yaml:"series"` // read by ParseSeries (series.go)
 }
 
 type meetup struct {
@@ -40,6 +41,7 @@ type meetup struct {
 	Description string     `yaml:"description"`
 	Status      string     `yaml:"status"`
 	Workshops   []workshop `yaml:"workshops"`
+	Reminders   []string   `yaml:"reminders"` // e.g. ["19:00", "2h"] or ["off"]; none: the defaults
 }
 
 type venue struct {
@@ -139,6 +141,13 @@ func (m meetup) convert(atlas *area.Atlas) (flows.Meetup, error) {
 		Venue: flows.Venue{Name: m.Venue.Name, Address: m.Venue.Address, Lat: m.Venue.Lat, Lon: m.Venue.Lon},
 		Start: start, End: end, Capacity: m.Capacity, Description: strings.TrimSpace(m.Description), Status: status,
 		ClaimWindow: time.Duration(m.ClaimHours) * time.Hour,
+	}
+	if len(m.Reminders) > 0 {
+		rs, err := flows.ParseReminders(strings.Join(m.Reminders, ", "))
+		if err != nil {
+			return flows.Meetup{}, fmt.Errorf("reminders: %w", err)
+		}
+		mt.Reminders = rs
 	}
 	day := start.In(prov.Zone).Format("2006-01-02")
 	for j, w := range m.Workshops {

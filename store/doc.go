@@ -68,5 +68,20 @@
 //	ab:migrated:mine           string  "1" once the places of older versions were indexed (mine.go)
 //	ab:migrated:refs           string  "1" once the referrals of older versions were listed (erase.go)
 //
+// Reminders and workshop series (remind.go, series.go, remindlease.go):
+//
+//	ab:rm:due                  zset    "<m|s>|<id>|<at unix s>" -> at: reminders planned, not done
+//	ab:{mt:<id>}:rm            hash    <at>:cur (scan cursor of a run in progress), <at>:done
+//	ab:{mt:<id>}:rm:<at>       hash    alumnus -> "q" (claimed and queued), then the outcome   expires 30 days
+//	ab:{mt:<id>}:rmoff         set     alumni who turned this meetup's reminders off
+//	ab:{mt:<id>}:rmq           stream  the meetup's reminders in the bulk lane (k=rm, to, m, at)
+//	ab:{ws:<id>}:series        string  JSON flows.Series
+//	ab:{ws:<id>}:subs          set     its subscribers
+//	ab:{ws:<id>}:rm, rm:<at>, rmoff, rmq   as for a meetup (k=ws, to, s, at)
+//	ab:series                  zset    series ids by end (unix s)
+//	ab:{u:<id>}:ws             set     the series an alumnus follows (a superset of the subs sets)
+//	ab:{u:<id>}:rmoff          string  "1": the alumnus turned every reminder off
+//	ab:lease:<name>            string  the replica holding a lease ("scheduler")   expires unless renewed
+//
 // This package may import flows and locales (it implements flows' interfaces); nothing else of the project.
 package store

@@ -5,6 +5,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
@@ -87,7 +88,8 @@ func newApp(st *store.Store, admins []int64) (*flows.Engine, *locales.Catalog, e
 	for _, id := range admins {
 		super[id] = true
 	}
-	app := &flows.App{Atlas: atlas, Meetups: st, Roles: st, SuperAdmins: super, Grants: st, Desk: st, Writer: st, Reports: st, Privacy: st}
+	app := &flows.App{Atlas: atlas, Meetups: st, Roles: st, SuperAdmins: super, Grants: st, Desk: st, Writer: st, Reports: st,
+		Privacy: st, Reminders: st, Series: st}
 	app.Surveys = st
 	return &flows.Engine{App: app, Sessions: st}, cat, nil
 }
@@ -100,21 +102,27 @@ func buttonKey(secret []byte) []byte {
 	return h.Sum(nil)
 }
 
-// loadMeetups applies the meetups of an EVENTS_FILE (see meetupfile.Apply).
+// loadMeetups applies the meetups and the workshop series of an EVENTS_FILE (see meetupfile.Apply).
 func loadMeetups(ctx context.Context, st *store.Store, atlas *area.Atlas, path string, log *slog.Logger) (int, error) {
-	f, err := os.Open(path)
+	raw, err := os.ReadFile(path)
 	if err != nil {
 		return 0, fmt.Errorf("EVENTS_FILE: %w", err)
 	}
-	defer f.Close()
-	ms, err := meetupfile.Parse(f, atlas)
+	ms, err := meetupfile.Parse(bytes.NewReader(raw), atlas)
+	if err != nil {
+		return 0, fmt.Errorf("EVENTS_FILE %s: %w", path, err)
+	}
+	ss, err := meetupfile.ParseSeries(bytes.NewReader(raw))
 	if err != nil {
 		return 0, fmt.Errorf("EVENTS_FILE %s: %w", path, err)
 	}
 	if err := meetupfile.Apply(ctx, st, ms, time.Now(), log); err != nil {
 		return 0, fmt.Errorf("EVENTS_FILE %s: %w", path, err)
 	}
-	return len(ms), nil
+	if err := meetupfile.ApplySeries(ctx, st, ss); err != nil {
+		return 0, fmt.Errorf("EVENTS_FILE %s: %w", path, err)
+	}
+	return len(ms) + len(ss), nil
 }
 
 func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) error {
@@ -184,21 +192,32 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	sched := &schedule.Scheduler{Locker: st, Log: log, Jobs: []schedule.Job{
+	reminders := newReminders(st, engine.App.Atlas, log, reg)
+	sched := &schedule.Scheduler{Lease: st, Log: log, Jobs: []schedule.Job{
 		{Name: "expire-offers", Spec: "@every 1m", TTL: time.Minute, Run: schedule.ExpireOffers(st, log)},
 		// The notices lane's registry is written after each change; this finds what a failure left out.
 		{Name: "queue-sweep", Spec: "@every 1m", TTL: time.Minute, Run: func(ctx context.Context, _ time.Time) error {
 			_, err := st.SweepNoticeQueues(ctx)
 			return err
 		}},
+		reminders.Job(),
 	}}
 	// Every replica consumes the notices lane: the consumer group hands each notice to one of them.
 	notices := b.NoticesLane(st, engine.App, bot.LaneConfig{})
+	// The reminders' entries of the bulk lane. Until the bulk lane (issue 8) serves every bulk kind at
+	// one shared rate, a plain lane serves the reminder kinds.
+	bulk := b.ReminderLane(st, bot.ReminderKinds(st, engine.App, nil), bot.LaneConfig{})
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	schedDone, lanesDone := make(chan error, 1), make(chan struct{})
 	go func() { schedDone <- sched.Run(runCtx) }()
-	go func() { defer close(lanesDone); notices.Run(runCtx, 2*time.Second) }()
+	go func() {
+		defer close(lanesDone)
+		bulkDone := make(chan struct{})
+		go func() { defer close(bulkDone); bulk.Run(runCtx, 2*time.Second) }()
+		notices.Run(runCtx, 2*time.Second)
+		<-bulkDone
+	}()
 	err = b.Run(runCtx)
 	cancel() // Run returns on shutdown or a start-up error: stop the scheduler and the lanes either way
 	<-lanesDone
