@@ -292,8 +292,9 @@ func TestHolderDiesMidRunHandsOver(t *testing.T) {
 	}
 	now = now.Add(30 * time.Second) // 19:00:15: a runs the job and dies in the middle
 	a.Tick(w.ctx, now)
-	if n := len(w.entries("ab:{mt:mks}:rmq")); n != 200 {
-		t.Fatalf("a queued %d before dying, want 200", n)
+	// SSCAN's COUNT is a hint (whole hash buckets come back), so two chunks are about 200.
+	if n := len(w.entries("ab:{mt:mks}:rmq")); n < 150 || n >= 1000 {
+		t.Fatalf("a queued %d before dying, want about 200", n)
 	}
 	var leader *Scheduler
 	for i := 0; i < 500 && (leader == nil || now.Before(time.Date(2027, 3, 10, 19, 2, 0, 0, wita))); i++ {
