@@ -441,6 +441,8 @@ var organizerMenu = []menuItem{
 	{"peserta", locales.Msg("cmd.peserta")},
 	{"checkin", locales.Msg("cmd.checkin")},
 	{"laporan", locales.Msg("cmd.laporan")},
+	{"moderasi", locales.Msg("cmd.moderasi")},
+	{"ekspor", locales.Msg("cmd.ekspor")},
 }
 
 // commandMenu is what alumni see in Telegram's command menu.
@@ -450,5 +452,6 @@ var commandMenu = []menuItem{
 	{"tiket", locales.Msg("cmd.tiket")},
 	{"batal", locales.Msg("cmd.batal")},
 	{"profil", locales.Msg("cmd.profil")},
+	{"cerita", locales.Msg("cmd.cerita")},
 	{"bantuan", locales.Msg("cmd.bantuan")},
 }

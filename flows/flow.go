@@ -72,6 +72,8 @@ var registry = register(
 	checkin{},
 	create{},
 	reports{},
+	story{},
+	moderation{},
 	home{},
 )
 
