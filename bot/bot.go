@@ -75,6 +75,9 @@ type Config struct {
 	// Menus remembers which command menus were set, so each is set once across replicas and restarts;
 	// nil: every start sets them all.
 	Menus Menus
+	// Moderation is the moderation chat, whose presses and replies the bot takes (moderation.go); nil:
+	// every group update is ignored.
+	Moderation *ModerationConfig
 	// OnConnect is called with the bot's username once the Bot API answered, before any update is
 	// handled (share links need it).
 	OnConnect func(username string)

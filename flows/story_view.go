@@ -23,11 +23,11 @@ const (
 	storyPhotoMax = 3
 	trainingMax   = 80
 	reasonMax     = 500
-	// captionStoryMax is the longest story shown as a photo's caption (Telegram allows 1,024 for the
-	// whole caption; the byline and the lines around it take up to about 200). A longer story is
-	// shown as a text message that says how many photos it has; the photos go with it to the panitia
-	// and into the export.
-	captionStoryMax = 800
+	// captionStoryMax is the longest story shown as a photo's caption: Telegram allows 1,024 for the
+	// whole caption, and the lines around the story (heading, author, byline, training) take up to
+	// about 500 in the moderation chat. A longer story is shown as a text message that says how many
+	// photos it has; the photos go with it to the panitia and into the export.
+	captionStoryMax = 500
 	// offerMin is how long a message sent outside any conversation must be to be offered as a story.
 	offerMin = 200
 )

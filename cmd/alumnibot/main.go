@@ -88,6 +88,7 @@ func newApp(st *store.Store, admins []int64) (*flows.Engine, *locales.Catalog, e
 		super[id] = true
 	}
 	app := &flows.App{Atlas: atlas, Meetups: st, Roles: st, SuperAdmins: super, Grants: st, Desk: st, Writer: st, Reports: st}
+	app.Stories = st // success stories, /moderasi, /ekspor
 	return &flows.Engine{App: app, Sessions: st}, cat, nil
 }
 
@@ -156,6 +157,11 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 	}
 	engine.App.Tickets = signer
 	engine.App.ButtonKey = buttonKey(cfg.CheckinSecret)
+	engine.App.ModerationChat = cfg.ModerationChat
+	var moderation *bot.ModerationConfig
+	if cfg.ModerationChat != 0 {
+		moderation = &bot.ModerationConfig{Chat: cfg.ModerationChat, Moderator: engine.App, Messages: st}
+	}
 	files := &attach.Renderer{Meetups: st, Atlas: engine.App.Atlas, Signer: signer,
 		BotUsername: func() string { return engine.App.BotUsername }}
 	reg := prometheus.NewRegistry()
@@ -164,8 +170,9 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 		Token: cfg.Token, APIURL: cfg.APIURL, WebhookURL: cfg.WebhookURL, WebhookSecret: cfg.WebhookSecret,
 		HTTPAddr: cfg.HTTPAddr, Workers: cfg.Workers, Engine: engine, Users: st, Files: files, Catalog: cat,
 		Registry: reg, Log: log,
-		OnConnect: func(username string) { engine.App.BotUsername = username },
-		Menus:     st,
+		OnConnect:  func(username string) { engine.App.BotUsername = username },
+		Menus:      st,
+		Moderation: moderation,
 		Organizers: func(ctx context.Context) ([]int64, error) {
 			chats := slices.Clone(cfg.AdminIDs)
 			orgs, err := st.Organizers(ctx)
@@ -185,17 +192,24 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 			_, err := st.SweepNoticeQueues(ctx)
 			return err
 		}},
+		{Name: "story-queue-sweep", Spec: "@every 1m", TTL: time.Minute, Run: func(ctx context.Context, _ time.Time) error {
+			return st.SweepStoryQueue(ctx)
+		}},
 	}}
 	// Every replica consumes the notices lane: the consumer group hands each notice to one of them.
 	notices := b.NoticesLane(st, engine.App, bot.LaneConfig{})
+	stories := b.StoriesLane(st, engine.App, bot.LaneConfig{}) // new stories to the moderation chat, outcomes to authors
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	schedDone, lanesDone := make(chan error, 1), make(chan struct{})
 	go func() { schedDone <- sched.Run(runCtx) }()
+	storiesDone := make(chan struct{})
 	go func() { defer close(lanesDone); notices.Run(runCtx, 2*time.Second) }()
+	go func() { defer close(storiesDone); stories.Run(runCtx, 2*time.Second) }()
 	err = b.Run(runCtx)
 	cancel() // Run returns on shutdown or a start-up error: stop the scheduler and the lanes either way
 	<-lanesDone
+	<-storiesDone
 	if schedErr := <-schedDone; err == nil {
 		err = schedErr
 	}
