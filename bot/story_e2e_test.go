@@ -194,4 +194,12 @@ func TestModerationChatRolesAndRace(t *testing.T) {
 	if got := c.groupTranscript(); !strings.Contains(got, "sudah disetujui oleh Budi") || !strings.Contains(got, "[✅ Disetujui oleh Budi]") {
 		t.Errorf("moderation chat:\n%s", got)
 	}
+	// The approved story comes out of /ekspor, anonymous as asked, its text exactly as written.
+	boss := c.Alumnus("Rina", "id")
+	c.App.SuperAdmins[boss.ID] = true
+	boss.Send("/ekspor").Tap("📄 Cerita (CSV)")
+	last, _ := c.API.LastMessage(boss.ID)
+	if last.Document != "cerita.csv" {
+		t.Fatalf("the export is %+v\n%s", last, boss.Transcript())
+	}
 }

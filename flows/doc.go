@@ -23,6 +23,9 @@
 //	checkin.go      checkin      /checkin, ci_ links         organizer
 //	create*.go      create       /buatacara                  organizer
 //	reports.go      reports      /peserta, /laporan          organizer
+//	story*.go       story        /cerita, long idle messages alumnus
+//	moderation.go   moderation   /moderasi                   organizer
+//	export.go       export       /ekspor                     organizer
 //
 // All are listed once, in `var registry` (flow.go). The router (router.go, App.Step) maps a command
 // to the flow whose Entry it is, a /start payload to the flow of its prefix, a button to the flow its

@@ -74,6 +74,7 @@ var registry = register(
 	reports{},
 	story{},
 	moderation{},
+	export{},
 	home{},
 )
 

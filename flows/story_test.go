@@ -323,3 +323,43 @@ func TestStoryTextShowsLiterally(t *testing.T) {
 	}
 	_ = store.StoriesLane
 }
+
+func TestEksporFilesByRole(t *testing.T) {
+	w := storyWorld(t)
+	org := w.organizer(10, "75")
+	expectIn(t, w.send(org, "/ekspor"), "dari Gorontalo yang sudah disetujui")
+	for _, row := range org.last.Replies[0].Buttons {
+		for _, b := range row {
+			if strings.HasSuffix(b.Data, ":alumni") {
+				t.Fatal("an organizer of one province is offered the alumni list")
+			}
+		}
+	}
+	w.tap(org, "📄 Cerita (CSV)")
+	f := org.last.Replies[0].File
+	if f == nil || f.Kind != flows.FileStoriesCSV || f.Ref != "75" || len(org.last.Replies[0].Buttons) == 0 {
+		t.Fatalf("reply = %+v", org.last.Replies)
+	}
+	// The alumni list by a forged button: refused.
+	nonce := strings.Split(org.last.Replies[0].Buttons[0][0].Data, ":")[1]
+	expectIn(t, w.input(org, flows.Input{Kind: flows.KindButton, Data: "ex:" + nonce + ":alumni"}), "super-admin")
+	for _, r := range org.last.Replies {
+		if r.File != nil {
+			t.Fatalf("a file went out: %+v", r.File)
+		}
+	}
+	// A super-admin gets every province's stories, and the alumni list.
+	w.app.SuperAdmins = map[int64]bool{11: true}
+	boss := &member{id: 11}
+	expectIn(t, w.send(boss, "/ekspor"), "Ekspor cerita sukses yang sudah disetujui")
+	w.tap(boss, "🧾 Cerita (JSON)")
+	if f := boss.last.Replies[0].File; f == nil || f.Kind != flows.FileStoriesJSON || f.Ref != "" {
+		t.Fatalf("reply = %+v", boss.last.Replies)
+	}
+	w.tap(boss, "👥 Daftar alumni (CSV)")
+	if f := boss.last.Replies[0].File; f == nil || f.Kind != flows.FileAlumniCSV {
+		t.Fatalf("reply = %+v", boss.last.Replies)
+	}
+	alumnus := w.alumnus(3, "75", "75.71")
+	expectIn(t, w.send(alumnus, "/ekspor"), "khusus untuk panitia")
+}

@@ -40,10 +40,24 @@
 //	ab:{mt:<id>}:op:<op>       string  the first answer of an operation that changed the meetup's keys
 //	                                   (<op> is "<user>:<update>:<n>", flows/ops.go)   expires OpTTL (48 h)
 //
+// Success stories, all under one hash tag so that story.lua changes a story, the moderation indexes, the
+// author's index and the stories' outbound stream in one step (story.go):
+//
+//	ab:{stories}:st:<id>       hash    a story: a author, n name, p province, r regency, w wave, tr
+//	                                   training, x text, ph photo file ids, c consent, l lang, s status,
+//	                                   t sent, d/dn/dt decided by, their name, when, why reason, rj the
+//	                                   moderator about to give a reason in the moderation chat
+//	ab:{stories}:pending       zset    ids waiting for a decision, by when sent
+//	ab:{stories}:approved      zset    approved ids, by when approved (/ekspor)
+//	ab:{stories}:by:<user>     set     an author's story ids: what /datasaya and /hapusdata find
+//	ab:{stories}:msgs          hash    moderation chat message id -> story id (a reply gives a reason)
+//	ab:{stories}:q             stream  the "stories" lane: k mod|told, to (chat), id; group "stories"
+//	ab:{stories}:op:<op>       string  the story a submit operation made    expires OpTTL (48 h)
+//
 // None of the other meetup keys expires: they are promises made to alumni. Shared keys:
 //
 //	ab:meetups                 zset    meetup ids by end time (unix s)
-//	ab:queues:<lane>           set     the outbound queue streams of a lane ("notices") that may hold
+//	ab:queues:<lane>           set     the outbound queue streams of a lane ("notices", "stories") that may hold
 //	                                   messages; consumers read these (store/outbox.go)
 //	ab:deadletter              stream  outbound messages given up on: lane, queue, id, attempts, error,
 //	                                   at, entry (the original fields as JSON); MAXLEN ~10,000
