@@ -144,6 +144,7 @@ func TestStoryByMessageGolden(t *testing.T) {
 func TestModerationChatRolesAndRace(t *testing.T) {
 	parallel(t)
 	c := e2eHarness{}.Start(t, withModeration(moderationChat))
+	c.API.SetRecordCalls(true)
 	vita := c.Alumnus("Vita", "id").Onboard()
 	guest := c.Moderator("Tamu", "-")
 	gorontalo := c.Moderator("Rahmat", "75")
@@ -201,5 +202,11 @@ func TestModerationChatRolesAndRace(t *testing.T) {
 	last, _ := c.API.LastMessage(boss.ID)
 	if last.Document != "cerita.csv" {
 		t.Fatalf("the export is %+v\n%s", last, boss.Transcript())
+	}
+	// Plain text everywhere: no call of the whole conversation set a parse mode.
+	for _, call := range c.API.Calls() {
+		if pm, ok := call.Params["parse_mode"]; ok {
+			t.Errorf("%s was sent with parse_mode %q", call.Method, pm)
+		}
 	}
 }

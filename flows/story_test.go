@@ -20,12 +20,25 @@ func storyWorld(t *testing.T) *meetupWorld {
 
 func (w *meetupWorld) text(m *member, s string) string {
 	w.t.Helper()
-	return w.input(m, flows.Input{Kind: flows.KindText, Text: s})
+	got := w.input(m, flows.Input{Kind: flows.KindText, Text: s})
+	w.wayForward(m)
+	return got
 }
 
 func (w *meetupWorld) photo(m *member, id, caption string) string {
 	w.t.Helper()
-	return w.input(m, flows.Input{Kind: flows.KindPhoto, PhotoID: id, Text: caption})
+	got := w.input(m, flows.Input{Kind: flows.KindPhoto, PhotoID: id, Text: caption})
+	w.wayForward(m)
+	return got
+}
+
+// wayForward checks that the last answer is one message with buttons: every reply has a way forward,
+// a re-prompt included.
+func (w *meetupWorld) wayForward(m *member) {
+	w.t.Helper()
+	if n := len(m.last.Replies); n != 1 || len(m.last.Replies[0].Buttons) == 0 {
+		w.t.Fatalf("answer of %d messages, the last without buttons:\n%s", n, w.render(m.last))
+	}
 }
 
 // organizer is a panitia of one province ("" for every province).
