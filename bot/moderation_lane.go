@@ -20,9 +20,11 @@ import (
 // (store.StoriesLane). An entry is queued by the store's script in the same step as the change that
 // causes it (a story sent, a story decided), with three fields:
 //
-//	k    "mod": show story id in the moderation chat `to`; "told": tell author `to` the outcome
+//	k    "mod": show story id in the moderation chat `to`; "told": tell author `to` the outcome;
+//	     "rekey": show the outcome on the story's message m in the moderation chat `to`
 //	to   the chat, decimal
 //	id   the story
+//	m    rekey only: the message id
 const StoriesLane = "stories"
 
 // StoryQueue is what the stories lane needs of the store.
@@ -37,6 +39,7 @@ type StoryQueue interface {
 // flows.App is the real one.
 type StoryRenderer interface {
 	ModerationMessage(s flows.Story) flows.Reply
+	ModerationKeyboard(s flows.Story) [][]flows.Button
 	StoryOutcome(s flows.Story, p *flows.Profile) flows.Result
 }
 
@@ -61,7 +64,11 @@ func (b *Bot) deliverStory(ctx context.Context, q StoryQueue, r StoryRenderer, m
 	}
 	switch m.Fields["k"] {
 	case "mod":
-		id, err := b.sendModeration(ctx, chat, r.ModerationMessage(*st))
+		reply := r.ModerationMessage(*st)
+		if err := b.sendStoryPhotos(ctx, chat, st.Photos, reply.Photo); err != nil {
+			return fmt.Errorf("photos of story %s to the moderation chat: %w", st.ID, err)
+		}
+		id, err := b.sendModeration(ctx, chat, reply)
 		if err != nil {
 			return fmt.Errorf("story %s to the moderation chat: %w", st.ID, err)
 		}
@@ -83,8 +90,51 @@ func (b *Bot) deliverStory(ctx context.Context, q StoryQueue, r StoryRenderer, m
 			}
 		}
 		return nil
+	case "rekey":
+		msg, err := strconv.Atoi(m.Fields["m"])
+		if err != nil {
+			return Permanent(fmt.Errorf("stories lane: message %q", m.Fields["m"]))
+		}
+		err = b.send.do(ctx, "editMessageReplyMarkup", func(ctx context.Context) error {
+			_, err := b.api.EditMessageReplyMarkup(ctx, &tg.EditMessageReplyMarkupParams{
+				ChatID: chat, MessageID: msg, ReplyMarkup: b.keyboard(locales.ID, r.ModerationKeyboard(*st)),
+			})
+			return err
+		})
+		if errors.Is(err, tg.ErrorBadRequest) {
+			// Shown already (decided in the chat itself), or the message is gone: nothing to mend.
+			return nil
+		}
+		return err
 	}
 	return Permanent(fmt.Errorf("stories lane: kind %q", m.Fields["k"]))
+}
+
+// sendStoryPhotos shows moderators the photos of a story that its message does not (all of them
+// when the story is too long to be a caption, else those after the first), as an album just above
+// it. A retry after a failure further on sends them again: at most a repeated album, never a story
+// without its photos.
+func (b *Bot) sendStoryPhotos(ctx context.Context, chat int64, photos []string, shown string) error {
+	if shown != "" && len(photos) > 0 {
+		photos = photos[1:]
+	}
+	switch len(photos) {
+	case 0:
+		return nil
+	case 1:
+		return b.send.do(ctx, "sendPhoto", func(ctx context.Context) error {
+			_, err := b.api.SendPhoto(ctx, &tg.SendPhotoParams{ChatID: chat, Photo: &models.InputFileString{Data: photos[0]}})
+			return err
+		})
+	}
+	media := make([]models.InputMedia, len(photos))
+	for i, p := range photos {
+		media[i] = &models.InputMediaPhoto{Media: p}
+	}
+	return b.send.do(ctx, "sendMediaGroup", func(ctx context.Context) error {
+		_, err := b.api.SendMediaGroup(ctx, &tg.SendMediaGroupParams{ChatID: chat, Media: media})
+		return err
+	})
 }
 
 // captionMax is Telegram's limit on a caption, in UTF-16 units.

@@ -210,3 +210,37 @@ func TestModerationChatRolesAndRace(t *testing.T) {
 		}
 	}
 }
+
+// A story approved in /moderasi shows its outcome in the moderation chat too.
+func TestModerasiDecisionShowsInModerationChat(t *testing.T) {
+	parallel(t)
+	c := e2eHarness{}.Start(t, withModeration(moderationChat))
+	vita := c.Alumnus("Vita", "id").Onboard()
+	budi := c.Moderator("Budi", "15")
+	vita.Send("/cerita").Send("Dulu aku jualan kue di depan rumah, sekarang toko donatku punya tiga karyawan.").
+		Tap("Lewati").Tap("Lanjut tanpa foto").Tap("🙈 Boleh, tanpa nama").Tap("📨 Kirim ke panitia")
+	c.runStories()
+	org := &e2eUser{c: c, User: budi.User}
+	org.Send("/moderasi").Expect("Cerita 1 dari 1").Tap("✅ Setujui").Expect("disetujui")
+	c.runStories()
+	if msg := budi.storyMessage(); msg.Buttons[0][0].Text != "✅ Disetujui oleh Budi" {
+		t.Errorf("the moderation chat's story shows %+v\n%s", msg.Buttons, c.groupTranscript())
+	}
+	vita.Expect("sudah disetujui panitia")
+}
+
+// Moderators see every photo: those the story's message does not show come as an album above it.
+func TestModerationChatShowsEveryPhoto(t *testing.T) {
+	parallel(t)
+	c := e2eHarness{}.Start(t, withModeration(moderationChat))
+	vita := c.Alumnus("Vita", "id").Onboard()
+	long := strings.Repeat("Toko donatku makin ramai setiap hari. ", 20) // 760 characters: too long for a caption
+	vita.Send("/cerita").Send(long).Tap("Lewati").Photo("").Photo("").
+		Tap("Lanjut ›").Tap("👤 Boleh, dengan namaku").Tap("📨 Kirim ke panitia")
+	c.runStories()
+	msgs := c.API.Chat(moderationChat)
+	if len(msgs) != 3 || msgs[0].Media != "photo" || msgs[1].Media != "photo" || msgs[2].Media != "" ||
+		!strings.Contains(msgs[2].Text, "📷 2 foto terlampir") || len(msgs[2].Buttons) == 0 {
+		t.Fatalf("moderation chat:\n%s", c.groupTranscript())
+	}
+}

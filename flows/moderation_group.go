@@ -62,7 +62,16 @@ func outcomeButtons(s Story) [][]Button {
 func (a *App) ModerationMessage(s Story) Reply {
 	t := &Turn{app: a}
 	head := []locales.Text{locales.Msg("md.new", "ID", storyID(s.ID)), t.authorLine(s), locales.Text{}}
-	return storyReply(s, head, nil, ModerationButtons(s.ID))
+	return storyReply(s, head, nil, a.ModerationKeyboard(s))
+}
+
+// ModerationKeyboard is a story's buttons in the moderation chat: Approve and Reject while it is
+// pending, then its outcome (a story decided in /moderasi before its message went out, or since).
+func (a *App) ModerationKeyboard(s Story) [][]Button {
+	if s.Status == StoryPending {
+		return ModerationButtons(s.ID)
+	}
+	return outcomeButtons(s)
 }
 
 // StoryOutcome is what the author of a decided story is told, in their language.

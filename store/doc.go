@@ -46,12 +46,14 @@
 //	ab:{stories}:st:<id>       hash    a story: a author, n name, p province, r regency, w wave, tr
 //	                                   training, x text, ph photo file ids, c consent, l lang, s status,
 //	                                   t sent, d/dn/dt decided by, their name, when, why reason, rj the
-//	                                   moderator about to give a reason in the moderation chat
+//	                                   moderator about to give a reason, mc/mm the moderation chat and
+//	                                   the story's message there
 //	ab:{stories}:pending       zset    ids waiting for a decision, by when sent
 //	ab:{stories}:approved      zset    approved ids, by when approved (/ekspor)
 //	ab:{stories}:by:<user>     set     an author's story ids: what /datasaya and /hapusdata find
 //	ab:{stories}:msgs          hash    moderation chat message id -> story id (a reply gives a reason)
-//	ab:{stories}:q             stream  the "stories" lane: k mod|told, to (chat), id; group "stories"
+//	ab:{stories}:q             stream  the "stories" lane: k mod|told|rekey, to (chat), id, m (message);
+//	                                   consumer group "stories"
 //	ab:{stories}:op:<op>       string  the story a submit operation made    expires OpTTL (48 h)
 //
 // None of the other meetup keys expires: they are promises made to alumni. Shared keys:

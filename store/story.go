@@ -39,7 +39,8 @@ const StoriesLane = "stories"
 //
 //	a author · n name · p province · r regency · w wave · tr training · x text · ph photo ids (space
 //	separated) · c consent · l lang · s status · t sent (unix s) · d decided by · dn their name ·
-//	dt decided (unix s) · why reason · rj moderator giving a reason in the moderation chat
+//	dt decided (unix s) · why reason · rj moderator giving a reason in the moderation chat · mc the
+//	moderation chat it was sent to · mm its message there
 func (s *Store) storyTag() string          { return s.prefix + "{stories}:" }
 func (s *Store) storyKey(id string) string { return s.storyTag() + "st:" + id }
 func (s *Store) storyQueue() string        { return s.storyTag() + "q" }
@@ -69,6 +70,9 @@ func (s *Store) SubmitStory(ctx context.Context, st flows.Story, modChat int64) 
 			"a", st.Author, "n", st.Name, "p", st.Province, "r", st.Regency, "w", st.Wave, "tr", st.Training,
 			"x", st.Text, "ph", strings.Join(st.Photos, " "), "c", string(st.Consent), "l", string(st.Lang),
 			"s", string(flows.StoryPending), "t", st.Sent.Unix()}
+		if modChat != 0 {
+			args = append(args, "mc", modChat)
+		}
 		res, err := storyScript.Run(ctx, s.rdb, s.storyKeys(id, st.Author, op), args...).StringSlice()
 		if err != nil {
 			return "", fmt.Errorf("submit a story of %d: %w", st.Author, err)
@@ -244,9 +248,14 @@ func (s *Store) SetRejecting(ctx context.Context, id string, by int64) (bool, er
 }
 
 // NoteModerationMessage records which story a message of the moderation chat shows, so that a reply
-// to it (a rejection's reason) finds the story.
+// to it (a rejection's reason) finds the story, and a decision made elsewhere (/moderasi) is shown on it.
 func (s *Store) NoteModerationMessage(ctx context.Context, message int, id string) error {
-	if err := s.rdb.HSet(ctx, s.storyTag()+"msgs", strconv.Itoa(message), id).Err(); err != nil {
+	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.HSet(ctx, s.storyTag()+"msgs", strconv.Itoa(message), id)
+		p.HSet(ctx, s.storyKey(id), "mm", message)
+		return nil
+	})
+	if err != nil {
 		return fmt.Errorf("note moderation message %d of story %s: %w", message, id, err)
 	}
 	return nil

@@ -34,6 +34,11 @@ if op == 'decide' then
   redis.call('ZREM', KEYS[2], ARGV[2])
   if ARGV[3] == 'approved' then redis.call('ZADD', KEYS[3], ARGV[7], ARGV[2]) end
   redis.call('XADD', KEYS[5], '*', 'k', 'told', 'to', cur[4], 'id', ARGV[2])
+  -- The story's message in the moderation chat shows the outcome, whoever decided where.
+  local shown = redis.call('HMGET', KEYS[1], 'mc', 'mm')
+  if shown[1] and shown[2] then
+    redis.call('XADD', KEYS[5], '*', 'k', 'rekey', 'to', shown[1], 'id', ARGV[2], 'm', shown[2])
+  end
   return {'ok', ARGV[3], ARGV[4], ARGV[5]}
 end
 

@@ -205,3 +205,22 @@ func TestApprovedStoriesAndModerationMessages(t *testing.T) {
 		t.Errorf("StoryOfMessage(56) = %q, %v", id, err)
 	}
 }
+
+// A decision made anywhere is shown on the story's message in the moderation chat: the decision
+// queues a "rekey" of that message once it is known.
+func TestDecisionRekeysTheModerationMessage(t *testing.T) {
+	s := newStore(t)
+	bg := context.Background()
+	id, _ := s.SubmitStory(flows.WithOps(bg, 7, 1), donutStory(), -100123)
+	storyQueue(t, s) // the "mod" entry, sent
+	if err := s.NoteModerationMessage(bg, 55, id); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.DecideStory(bg, id, true, 900, "Budi", "", now); err != nil {
+		t.Fatal(err)
+	}
+	want := []map[string]string{{"k": "told", "to": "7", "id": id}, {"k": "rekey", "to": "-100123", "id": id}}
+	if d := cmp.Diff(want, storyQueue(t, s)); d != "" {
+		t.Errorf("queued (-want +got):\n%s", d)
+	}
+}
