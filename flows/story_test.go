@@ -334,7 +334,6 @@ func TestStoryTextShowsLiterally(t *testing.T) {
 	if len(m.Buttons) != 1 || len(m.Buttons[0]) != 2 || !strings.HasPrefix(m.Buttons[0][0].Data, "mq:0:ok:") {
 		t.Errorf("buttons = %+v", m.Buttons)
 	}
-	_ = store.StoriesLane
 }
 
 func TestEksporFilesByRole(t *testing.T) {
@@ -375,4 +374,37 @@ func TestEksporFilesByRole(t *testing.T) {
 	}
 	alumnus := w.alumnus(3, "75", "75.71")
 	expectIn(t, w.send(alumnus, "/ekspor"), "khusus untuk panitia")
+}
+
+// Sending a story is one effect whatever happens to the update: a crash before its commit (then
+// redelivered) or a version conflict at the commit keeps one story, queued once for the moderators.
+func TestStorySentOnceAcrossRedeliveryAndConflict(t *testing.T) {
+	var answers []string
+	for _, f := range []fault{noFault, crashBeforeCommit, conflictAtCommit} {
+		t.Run(f.String(), func(t *testing.T) {
+			w := newEffectsWorld(t)
+			w.app.Stories, w.app.ModerationChat = w.st, -100777
+			vita := w.alumnus(1, "75", "75.71")
+			w.send(vita, "/cerita")
+			w.tap(vita, "✍️ Tulis sendiri")
+			w.input(vita, flows.Input{Kind: flows.KindText, Text: donut})
+			w.tap(vita, "Lewati")
+			w.tap(vita, "Lanjut tanpa foto")
+			w.tap(vita, "👤 Boleh, dengan namaku")
+			answers = append(answers, w.act(vita, f, func() { w.tap(vita, "📨 Kirim ke panitia") }))
+			if n := len(w.pending()); n != 1 {
+				t.Errorf("%d stories pending; want 1", n)
+			}
+			qs, _ := w.st.QueueStreams(context.Background(), store.StoriesLane)
+			msgs, err := w.st.ReadQueue(context.Background(), store.StoriesLane, qs[0], "t", 10)
+			if err != nil || len(msgs) != 1 {
+				t.Errorf("queued for the moderators: %d, %v; want 1", len(msgs), err)
+			}
+		})
+	}
+	for _, a := range answers[1:] {
+		if a != answers[0] {
+			t.Errorf("answers differ:\n%s\n%s", answers[0], a)
+		}
+	}
 }
