@@ -168,7 +168,7 @@ func (s story) preview(t *Turn, head []locales.Text) {
 
 // next moves on after a part was given: back to the preview when changing one, else the next step.
 func (s story) next(t *Turn, step string) {
-	if state[storyState](t).Editing && step != stConsent {
+	if state[storyState](t).Editing {
 		step = stPreview
 	}
 	if step == stPreview && state[storyState](t).Consent == "" {
@@ -340,7 +340,8 @@ func (s story) Tap(t *Turn, b Tap) {
 		t.goTo(stBefore)
 	case "free":
 		t.goTo(stText)
-	case "skip":
+	case "skip": // no training named (or none any more, when changing it)
+		st.Training = ""
 		s.next(t, stPhotos)
 	case "next":
 		s.next(t, stConsent)

@@ -143,13 +143,19 @@ func TestStoryLengthLimitsAndRePrompts(t *testing.T) {
 	expectIn(t, w.tap(vita, "Gelombang"), "Sekarang tertulis 27")
 	expectIn(t, w.text(vita, "banyak"), "belum bisa membaca nomor gelombang")
 	expectIn(t, w.text(vita, "gelombang 31"), "Begini ceritamu", "Gelombang 31")
+	// Change the photos: they are cleared, new ones are asked for, then back to the preview.
+	w.tap(vita, "✏️ Ubah")
+	expectIn(t, w.tap(vita, "Foto"), "sudah ada 0")
+	w.photo(vita, "PH7", "")
+	expectIn(t, w.tap(vita, "Lanjut ›"), "Begini ceritamu")
 	// Change the text to exactly 3,500: accepted, back to the preview.
 	w.tap(vita, "✏️ Ubah")
 	w.tap(vita, "Ceritanya")
 	expectIn(t, w.text(vita, strings.Repeat("d", 3500)), "Begini ceritamu")
 	w.tap(vita, "📨 Kirim ke panitia")
 	ps := w.pending()
-	if len(ps) != 1 || ps[0].Wave != 31 || ps[0].Training != "Tata Rias" || len(ps[0].Text) != 3500 || ps[0].Consent != flows.ConsentNamed {
+	if len(ps) != 1 || ps[0].Wave != 31 || ps[0].Training != "Tata Rias" || len(ps[0].Text) != 3500 || ps[0].Consent != flows.ConsentNamed ||
+		len(ps[0].Photos) != 1 {
 		t.Fatalf("stored = %+v", ps)
 	}
 }
