@@ -16,16 +16,25 @@ import (
 // number of alumni (the super-admin's export of the whole list). On Redis Cluster every master is
 // walked. A profile deleted during the walk is skipped; one added may be missed (SCAN's guarantee).
 func (s *Store) EachProfile(ctx context.Context, fn func(user int64, p flows.Profile) error) error {
-	match := s.prefix + "{u:*}:profile"
+	return s.scanKeys(ctx, s.prefix+"{u:*}:profile", func(c redis.Cmdable, keys []string) error {
+		return s.eachProfileOf(ctx, c, keys, fn)
+	})
+}
+
+// scanKeys calls fn with each batch of the keys matching a pattern (SCAN, 500 at a time), and the
+// client of the node that holds them: on Redis Cluster every master is walked.
+func (s *Store) scanKeys(ctx context.Context, match string, fn func(c redis.Cmdable, keys []string) error) error {
 	walk := func(ctx context.Context, c redis.Cmdable) error {
 		var cursor uint64
 		for {
 			keys, next, err := c.Scan(ctx, cursor, match, 500).Result()
 			if err != nil {
-				return fmt.Errorf("scan profiles: %w", err)
+				return fmt.Errorf("scan %s: %w", match, err)
 			}
-			if err := s.eachProfileOf(ctx, c, keys, fn); err != nil {
-				return err
+			if len(keys) > 0 {
+				if err := fn(c, keys); err != nil {
+					return err
+				}
 			}
 			if cursor = next; cursor == 0 {
 				return nil

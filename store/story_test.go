@@ -2,12 +2,15 @@ package store_test
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/alumnibot/alumnibot/flows"
+	"github.com/alumnibot/alumnibot/internal/redistest"
 	"github.com/alumnibot/alumnibot/store"
 )
 
@@ -222,5 +225,97 @@ func TestDecisionRekeysTheModerationMessage(t *testing.T) {
 	want := []map[string]string{{"k": "told", "to": "7", "id": id}, {"k": "rekey", "to": "-100123", "id": id}}
 	if d := cmp.Diff(want, storyQueue(t, s)); d != "" {
 		t.Errorf("queued (-want +got):\n%s", d)
+	}
+}
+
+// After ForgetStoriesOf, a SCAN of every key and a search of every value finds the author's id nowhere:
+// the unpublished stories are gone, the approved one is kept without its author, and nothing queued
+// names them.
+func TestForgetStoriesOfLeavesNoTrace(t *testing.T) {
+	rs := redistest.Start(t)
+	rdb := rs.Client(t)
+	s := store.New(rdb, "")
+	bg := context.Background()
+	const author = 987654321
+	mine := donutStory()
+	mine.Author, mine.Name = author, "Vita Sari"
+	var ids []string
+	for i := range 3 {
+		id, err := s.SubmitStory(flows.WithOps(bg, author, int64(i+1)), mine, -100123)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	if err := s.NoteModerationMessage(bg, 41, ids[0]); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.DecideStory(bg, ids[0], true, 900, "Budi", "", now); err != nil { // approved, told queued
+		t.Fatal(err)
+	}
+	if _, err := s.DecideStory(bg, ids[1], false, 900, "Budi", "kurang", now); err != nil { // rejected
+		t.Fatal(err)
+	}
+	other := donutStory()
+	otherID, _ := s.SubmitStory(flows.WithOps(bg, 8, 1), other, -100123)
+
+	got, err := s.ForgetStoriesOf(bg, author)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Deleted != 2 || got.Anonymised != 1 || got.Dropped < 3 {
+		t.Errorf("forgot %+v; want 2 deleted, 1 anonymised, the queued messages dropped", got)
+	}
+	needle := "987654321"
+	iter := rdb.Scan(bg, 0, "*", 1000).Iterator()
+	for iter.Next(bg) {
+		k := iter.Val()
+		if strings.Contains(k, needle) {
+			t.Errorf("key %s names the author", k)
+		}
+		var vals []string
+		switch typ := rdb.Type(bg, k).Val(); typ {
+		case "string":
+			vals = []string{rdb.Get(bg, k).Val()}
+		case "hash":
+			for f, v := range rdb.HGetAll(bg, k).Val() {
+				vals = append(vals, f, v)
+			}
+		case "set":
+			vals = rdb.SMembers(bg, k).Val()
+		case "zset":
+			vals = rdb.ZRange(bg, k, 0, -1).Val()
+		case "stream":
+			for _, m := range rdb.XRange(bg, k, "-", "+").Val() {
+				for f, v := range m.Values {
+					vals = append(vals, f, fmt.Sprint(v))
+				}
+			}
+		default:
+			t.Fatalf("key %s of type %s", k, typ)
+		}
+		for _, v := range vals {
+			if strings.Contains(v, needle) || strings.Contains(v, "Vita Sari") {
+				t.Errorf("key %s holds %q", k, v)
+			}
+		}
+	}
+	if err := iter.Err(); err != nil {
+		t.Fatal(err)
+	}
+	kept, _ := s.Story(bg, ids[0])
+	if kept == nil || kept.Status != flows.StoryApproved || kept.Author != 0 || kept.Name != "" || kept.Consent != flows.ConsentAnon || kept.Text != mine.Text {
+		t.Errorf("the approved story = %+v; want it kept, anonymous", kept)
+	}
+	for _, id := range ids[1:] {
+		if st, _ := s.Story(bg, id); st != nil {
+			t.Errorf("unpublished story %s kept: %+v", id, st)
+		}
+	}
+	if st, _ := s.Story(bg, otherID); st == nil || st.Status != flows.StoryPending {
+		t.Errorf("another author's story = %+v", st)
+	}
+	if id, _ := s.StoryOfMessage(bg, 41); id != ids[0] {
+		t.Errorf("the approved story's moderation message now shows %q", id)
 	}
 }
