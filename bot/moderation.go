@@ -26,9 +26,11 @@ type Moderator interface {
 	ModerateGroup(ctx context.Context, g flows.GroupAction) (flows.GroupResult, error)
 }
 
-// StoryMessages finds the story a message of the moderation chat shows; store.Store is the real one.
+// StoryMessages records and finds the story a message of the moderation chat is about; store.Store is
+// the real one.
 type StoryMessages interface {
 	StoryOfMessage(ctx context.Context, message int) (string, error)
+	NoteModerationReply(ctx context.Context, message int, id string) error
 }
 
 // ModerationConfig wires the moderation chat.
@@ -102,7 +104,10 @@ func (b *Bot) handleGroup(ctx context.Context, ib inbound) {
 	if ib.callbackID != "" {
 		b.answerCallback(ctx, ib.callbackID, b.cfg.Catalog.Render(res.Lang, res.Notice))
 	}
-	if res.Rekey {
+	// A press was on the story's message: its buttons change at once. A reply may answer another
+	// message (the question for a reason); the story's message then shows the outcome through the
+	// stories lane, which the decision queued ("rekey").
+	if res.Rekey && g.data != "" {
 		err := b.send.do(ctx, "editMessageReplyMarkup", func(ctx context.Context) error {
 			_, err := b.api.EditMessageReplyMarkup(ctx, &tg.EditMessageReplyMarkupParams{
 				ChatID: ib.chat, MessageID: g.message, ReplyMarkup: b.keyboard(locales.ID, res.Buttons),
@@ -114,15 +119,23 @@ func (b *Bot) handleGroup(ctx context.Context, ib inbound) {
 		}
 	}
 	if res.Say.ID != "" || len(res.Say.Lines) > 0 {
+		var sent *models.Message
 		err := b.send.do(ctx, "sendMessage", func(ctx context.Context) error {
-			_, err := b.api.SendMessage(ctx, &tg.SendMessageParams{
+			var err error
+			sent, err = b.api.SendMessage(ctx, &tg.SendMessageParams{
 				ChatID: ib.chat, Text: b.cfg.Catalog.Render(locales.ID, res.Say),
 				ReplyParameters: &models.ReplyParameters{MessageID: g.message, AllowSendingWithoutReply: true},
 			})
 			return err
 		})
-		if err != nil && !errors.Is(err, context.Canceled) {
+		switch {
+		case err != nil && !errors.Is(err, context.Canceled):
 			b.log.Warn("moderation message", "chat", ib.chat, "err", err)
+		case err == nil && sent != nil && res.StoryID != "":
+			// A reply to this message (asking for the reason) is about the story too.
+			if err := mc.Messages.NoteModerationReply(ctx, sent.ID, res.StoryID); err != nil {
+				b.log.Warn("note moderation message", "chat", ib.chat, "err", err)
+			}
 		}
 	}
 }

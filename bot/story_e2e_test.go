@@ -72,6 +72,14 @@ func (m *moderator) Reply(text string) *moderator {
 	return m
 }
 
+// ReplyToLast replies to the newest message of the moderation chat (the bot's last word there).
+func (m *moderator) ReplyToLast(text string) *moderator {
+	m.c.t.Helper()
+	msgs := m.c.API.Chat(moderationChat)
+	m.c.handOver(m.c.API.SendGroupReply(m.User, moderationChat, msgs[len(msgs)-1].ID, text))
+	return m
+}
+
 // runStories sends what waits in the stories lane: new stories to the moderation chat, outcomes to
 // their authors.
 func (c *e2eBot) runStories() {
@@ -132,7 +140,7 @@ func TestStoryByMessageGolden(t *testing.T) {
 		t.Fatalf("pending = %+v, %v", pending, err)
 	}
 	c.runStories()
-	budi.Press("❌ Tolak").Reply("Ceritanya bagus, tapi tolong kirim lagi dengan foto toko ya.")
+	budi.Press("❌ Tolak").ReplyToLast("Ceritanya bagus, tapi tolong kirim lagi dengan foto toko ya.")
 	c.runStories()
 	vita.Expect("tolong kirim lagi dengan foto toko ya")
 	checkGolden(t, "story_message_id.txt", "== Vita ==\n"+vita.Transcript()+"\n== moderation chat ==\n"+c.groupTranscript())

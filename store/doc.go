@@ -51,7 +51,8 @@
 //	ab:{stories}:pending       zset    ids waiting for a decision, by when sent
 //	ab:{stories}:approved      zset    approved ids, by when approved (/ekspor)
 //	ab:{stories}:by:<user>     set     an author's story ids: what /datasaya and /hapusdata find
-//	ab:{stories}:msgs          hash    moderation chat message id -> story id (a reply gives a reason)
+//	ab:{stories}:msgs          hash    moderation chat message id -> story id (the story's message, and
+//	                                   the bot's question for a reason: a reply to either gives it)
 //	ab:{stories}:q             stream  the "stories" lane: k mod|told|rekey, to (chat), id, m (message);
 //	                                   consumer group "stories"
 //	ab:{stories}:op:<op>       string  the story a submit operation made    expires OpTTL (48 h)

@@ -261,6 +261,16 @@ func (s *Store) NoteModerationMessage(ctx context.Context, message int, id strin
 	return nil
 }
 
+// NoteModerationReply records that a message of the moderation chat (the bot asking for a rejection's
+// reason) is about a story, so that a reply to it finds the story; the story's own message stays the
+// one its outcome is shown on.
+func (s *Store) NoteModerationReply(ctx context.Context, message int, id string) error {
+	if err := s.rdb.HSet(ctx, s.storyTag()+"msgs", strconv.Itoa(message), id).Err(); err != nil {
+		return fmt.Errorf("note moderation message %d of story %s: %w", message, id, err)
+	}
+	return nil
+}
+
 // StoryOfMessage is the story a message of the moderation chat shows; "" for none.
 func (s *Store) StoryOfMessage(ctx context.Context, message int) (string, error) {
 	id, err := s.rdb.HGet(ctx, s.storyTag()+"msgs", strconv.Itoa(message)).Result()
