@@ -252,3 +252,24 @@ func TestModerationChatShowsEveryPhoto(t *testing.T) {
 		t.Fatalf("moderation chat:\n%s", c.groupTranscript())
 	}
 }
+
+// A story in progress is the conversation's state in Redis: a new process goes on where the old one
+// stopped.
+func TestStoryInProgressSurvivesARestart(t *testing.T) {
+	parallel(t)
+	c := e2eHarness{}.Start(t, withModeration(moderationChat))
+	vita := c.Alumnus("Vita", "id").Onboard()
+	vita.Send("/cerita").Tap("✍️ Tulis sendiri").
+		Send("Dulu aku jualan kue di depan rumah, sekarang toko donatku punya tiga karyawan.").Expect("Pelatihan apa")
+	if err := c.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	c2 := e2eHarness{}.Start(t, sharing(c), withModeration(moderationChat))
+	vita.c = c2
+	vita.Tap("Lewati").Tap("Lanjut tanpa foto").Tap("👤 Boleh, dengan namaku").
+		Expect("sekarang toko donatku punya tiga karyawan").Tap("📨 Kirim ke panitia").Expect("sudah kukirim")
+	c2.runStories()
+	if msgs := c2.API.Chat(moderationChat); len(msgs) != 1 || !strings.Contains(msgs[0].Text, "toko donatku") {
+		t.Fatalf("moderation chat:\n%s", c2.groupTranscript())
+	}
+}

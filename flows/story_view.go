@@ -24,10 +24,11 @@ const (
 	trainingMax   = 80
 	reasonMax     = 500
 	// captionStoryMax is the longest story shown as a photo's caption: Telegram allows 1,024 for the
-	// whole caption, and the lines around the story (heading, author, byline, training) take up to
-	// about 500 in the moderation chat. A longer story is shown as a text message that says how many
-	// photos it has; the photos go with it to the panitia and into the export.
-	captionStoryMax = 500
+	// whole caption, and the lines around the story (in /moderasi: the last decision, the position,
+	// author, byline, training) take up to about 600 at their longest. A longer story is shown as a
+	// text message that says how many photos it has; the photos go with it to the panitia (as an album
+	// in the moderation chat) and into the export.
+	captionStoryMax = 400
 	// offerMin is how long a message sent outside any conversation must be to be offered as a story.
 	offerMin = 200
 )
