@@ -282,14 +282,15 @@ func (s story) Media(t *Turn) {
 		t.message()
 		return
 	}
-	if t.in.Kind != KindPhoto || t.in.PhotoID == "" {
+	switch {
+	case step == stConsent || step == stPreview || step == stChange:
+		s.reprompt(t, locales.Msg("st.use_buttons"))
+		return
+	case t.in.Kind != KindPhoto || t.in.PhotoID == "":
 		s.reprompt(t, locales.Msg("st.media_hint"))
 		return
-	}
-	switch step {
-	case stMode, stText, stBefore, stHelped, stAfter, stPhotos:
-	default:
-		s.reprompt(t, locales.Msg("st.use_buttons"))
+	case step == stTraining || step == stWave:
+		s.reprompt(t, locales.Msg("st.type_answer"))
 		return
 	}
 	kept := s.addPhoto(t)

@@ -92,6 +92,7 @@ func TestStoryGuidedWithPhotosIsSentOnce(t *testing.T) {
 	expectIn(t, w.photo(vita, "PH2", "keterangan diabaikan"), "sudah ada 2")
 	expectIn(t, w.photo(vita, "PH3", ""), "Boleh ceritamu diterbitkan") // three: on to the consent
 	expectIn(t, w.text(vita, "boleh"), "Pilih salah satu tombol")
+	expectIn(t, w.input(vita, flows.Input{Kind: flows.KindOther, Media: "voice"}), "Pilih salah satu tombol")
 	got := w.tap(vita, "🙈 Boleh, tanpa nama")
 	expectIn(t, got, "Begini ceritamu nanti terlihat", "Cerita alumni (tanpa nama) · Gelombang 27",
 		"Dagang.\n\nDigital Marketing.\n\nSekarang", "+2 foto lagi", "tanpa namamu")
@@ -141,6 +142,7 @@ func TestStoryLengthLimitsAndRePrompts(t *testing.T) {
 	// Change the wave: a wrong one is re-prompted, a right one leads back to the preview.
 	w.tap(vita, "✏️ Ubah")
 	expectIn(t, w.tap(vita, "Gelombang"), "Sekarang tertulis 27")
+	expectIn(t, w.photo(vita, "PH6", ""), "ketik jawabannya dulu")
 	expectIn(t, w.text(vita, "banyak"), "belum bisa membaca nomor gelombang")
 	expectIn(t, w.text(vita, "gelombang 31"), "Begini ceritamu", "Gelombang 31")
 	// Change the photos: they are cleared, new ones are asked for, then back to the preview.
