@@ -53,6 +53,12 @@ func (r *Renderer) Render(ctx context.Context, a flows.Attachment, lang locales.
 		return r.surveyChart(ctx, a.Ref, lang)
 	case flows.FileSurveyCSV:
 		return r.surveyFile(ctx, a.Ref)
+	case flows.FileStoriesCSV: // the exports of /ekspor: stories.go
+		return r.storiesCSV(ctx, a.Ref)
+	case flows.FileStoriesJSON:
+		return r.storiesJSON(ctx, a.Ref)
+	case flows.FileAlumniCSV:
+		return r.alumniCSV(ctx)
 	}
 	return File{}, fmt.Errorf("attachment kind %q: unknown", a.Kind)
 }

@@ -76,6 +76,9 @@ type Config struct {
 	// Menus remembers which command menus were set, so each is set once across replicas and restarts;
 	// nil: every start sets them all.
 	Menus Menus
+	// Moderation is the moderation chat, whose presses and replies the bot takes (moderation.go); nil:
+	// every group update is ignored.
+	Moderation *ModerationConfig
 	// OnConnect is called with the bot's username once the Bot API answered, before any update is
 	// handled (share links need it).
 	OnConnect func(username string)
@@ -442,6 +445,8 @@ var organizerMenu = []menuItem{
 	{"peserta", locales.Msg("cmd.peserta")},
 	{"checkin", locales.Msg("cmd.checkin")},
 	{"laporan", locales.Msg("cmd.laporan")},
+	{"moderasi", locales.Msg("cmd.moderasi")},
+	{"ekspor", locales.Msg("cmd.ekspor")},
 }
 
 // commandMenu is what alumni see in Telegram's command menu.
@@ -451,6 +456,7 @@ var commandMenu = []menuItem{
 	{"tiket", locales.Msg("cmd.tiket")},
 	{"batal", locales.Msg("cmd.batal")},
 	{"profil", locales.Msg("cmd.profil")},
+	{"cerita", locales.Msg("cmd.cerita")},
 	{"bantuan", locales.Msg("cmd.bantuan")},
 	{"datasaya", locales.Msg("cmd.datasaya")},
 	{"hapusdata", locales.Msg("cmd.hapusdata")},

@@ -16,10 +16,11 @@ type inbound struct {
 	callbackID string
 	blocked    bool // the user blocked the bot (my_chat_member "kicked")
 	kind       string
+	group      *groupInbound // a press or reply in a group: for the moderation chat (moderation.go)
 }
 
-// convert turns an update into an Input. Updates from groups, channels and the like are ignored: the
-// bot lives in private chats.
+// convert turns an update into an Input. The bot lives in private chats: from groups it takes only
+// button presses and replies, for the moderation chat (moderation.go); channels and the like are ignored.
 func convert(u *models.Update, now time.Time) inbound {
 	switch {
 	case u.Message != nil && u.Message.Chat.Type == models.ChatTypePrivate && u.Message.From != nil:
@@ -57,6 +58,9 @@ func convert(u *models.Update, now time.Time) inbound {
 	case u.MyChatMember != nil && u.MyChatMember.Chat.Type == models.ChatTypePrivate &&
 		u.MyChatMember.NewChatMember.Type == models.ChatMemberTypeBanned:
 		return inbound{chat: u.MyChatMember.Chat.ID, blocked: true, kind: "blocked", in: flows.Input{UpdateID: u.ID, UserID: u.MyChatMember.From.ID}}
+	}
+	if ib, ok := convertGroup(u, now); ok {
+		return ib
 	}
 	return inbound{kind: "ignored", in: flows.Input{UpdateID: u.ID}}
 }

@@ -66,6 +66,7 @@ type e2eConfig struct {
 	clockStep time.Duration
 	workers   int
 	share     *e2eBot // reuse its fake Telegram and Redis
+	modChat   int64   // MODERATION_CHAT_ID; 0: none (story_e2e_test.go)
 }
 
 // withWebhook runs the bot in webhook mode with this secret token; Send and Tap deliver by POST.
@@ -154,6 +155,7 @@ func (e2eHarness) Start(t *testing.T, opts ...e2eOption) *e2eBot {
 	app := &flows.App{Atlas: atlas, Meetups: st, Roles: st, SuperAdmins: map[int64]bool{}, BotUsername: bottest.BotUsername,
 		Grants: st, Desk: st, Writer: st, Reports: st, Privacy: st}
 	app.Surveys, app.ButtonKey = st, []byte("e2e button key, 32 bytes long!!")
+	app.Stories, app.ModerationChat = st, cfg.modChat
 	var engine bot.Engine = &flows.Engine{App: app, Sessions: st}
 	if cfg.wrap != nil {
 		engine = cfg.wrap(engine)
@@ -181,6 +183,9 @@ func (e2eHarness) Start(t *testing.T, opts ...e2eOption) *e2eBot {
 		Registry:    c.Metrics,
 		Log:         slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn})),
 		Now:         now,
+	}
+	if cfg.modChat != 0 {
+		bc.Moderation = &bot.ModerationConfig{Chat: cfg.modChat, Moderator: app, Messages: st}
 	}
 	if cfg.secret != "" {
 		// Telegram posts to the public URL; the bot serves its path on HTTPAddr.

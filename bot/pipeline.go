@@ -67,6 +67,10 @@ func (b *Bot) handle(ctx context.Context, j job) {
 			b.apologize(ctx, ib, locales.Common.Panic)
 		}
 	}()
+	if ib.group != nil {
+		b.handleGroup(ctx, ib)
+		return
+	}
 	if ib.blocked {
 		b.metrics.update(ib.kind)
 		if err := b.cfg.Users.MarkInactive(ctx, ib.chat); err != nil {

@@ -29,6 +29,9 @@
 //	remind_prefs    pg           /pengingat                  alumnus
 //	series_flow     ws           /workshop                   alumnus
 //	series_create   wc           /buatworkshop               organizer
+//	story*.go       story        /cerita, long idle messages alumnus
+//	moderation.go   moderation   /moderasi                   organizer
+//	export.go       export       /ekspor                     organizer
 //
 // All are listed once, in `var registry` (flow.go). The router (router.go, App.Step) maps a command
 // to the flow whose Entry it is, a /start payload to the flow of its prefix, a button to the flow its

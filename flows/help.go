@@ -34,7 +34,7 @@ func (help) Tap(t *Turn, _ Tap)     { t.stale() }
 type home struct{ noState }
 
 // homeCommands are the commands a home button may open.
-var homeCommands = map[string]bool{"acara": true, "tiket": true, "profil": true, "start": true, "hapusdata": true}
+var homeCommands = map[string]bool{"acara": true, "tiket": true, "profil": true, "cerita": true, "start": true, "hapusdata": true}
 
 func (home) Name() string     { return "go" }
 func (home) Entries() []Entry { return nil }

@@ -28,6 +28,10 @@ type App struct {
 	// ButtonKey signs buttons that must not be forged outside a conversation (survey answers). Every
 	// replica needs the same key; main derives it like the check-in secret.
 	ButtonKey []byte
+	// Stories keeps success stories; nil: /cerita, /moderasi and /ekspor answer as unknown.
+	Stories Stories
+	// ModerationChat is the group where new stories are shown for approval; 0: /moderasi only.
+	ModerationChat int64
 }
 
 // Step applies one input to a session. Wrong input is answered with a re-prompt; an error means the
@@ -244,10 +248,17 @@ func (t *Turn) message() {
 		case !t.onboarded():
 			t.say(locales.Msg("welcome.new"))
 			onboarding{}.begin(t, "")
+		case story{}.offer(t, text): // a long message or a captioned photo: offered as a story
 		case isGreeting(text):
 			t.say(locales.Msg("welcome.back", "Name", t.s.Profile.Name), homeButtons(t)...)
 		default:
 			t.say(locales.Msg("unknown.text"), homeButtons(t)...)
+		}
+		return
+	}
+	if m, ok := f.(mediaFlow); ok && t.in.Kind != KindText {
+		if t.permit(f, KindText) {
+			m.Media(t)
 		}
 		return
 	}
@@ -261,6 +272,12 @@ func (t *Turn) message() {
 		return
 	}
 	f.Text(t, text)
+}
+
+// mediaFlow is implemented by flows that take photos (and answer other media with their own hint):
+// every input that is not text goes to Media instead of being refused.
+type mediaFlow interface {
+	Media(t *Turn)
 }
 
 // doubleTapWindow is how long (seconds) the same button pressed again counts as one press: clients

@@ -55,10 +55,29 @@
 //	ab:{sv:<bc>}:closed        string  "1" once the survey takes no more answers
 //	ab:{sv:<bc>}:op:<op>       string  the first answer of an answer operation   expires OpTTL (48 h)
 //
-// Survey keys do not expire: they are what alumni answered. Shared keys:
+// Survey keys do not expire: they are what alumni answered.
+//
+// Success stories, all under one hash tag so that story.lua changes a story, the moderation indexes, the
+// author's index and the stories' outbound stream in one step (story.go):
+//
+//	ab:{stories}:st:<id>       hash    a story: a author, n name, p province, r regency, w wave, tr
+//	                                   training, x text, ph photo file ids, c consent, l lang, s status,
+//	                                   t sent, d/dn/dt decided by, their name, when, why reason, rj the
+//	                                   moderator about to give a reason, mc/mm the moderation chat and
+//	                                   the story's message there
+//	ab:{stories}:pending       zset    ids waiting for a decision, by when sent
+//	ab:{stories}:approved      zset    approved ids, by when approved (/ekspor)
+//	ab:{stories}:by:<user>     set     an author's story ids: what /datasaya and /hapusdata find
+//	ab:{stories}:msgs          hash    moderation chat message id -> story id (the story's message, and
+//	                                   the bot's question for a reason: a reply to either gives it)
+//	ab:{stories}:q             stream  the "stories" lane: k mod|told|rekey, to (chat), id, m (message);
+//	                                   consumer group "stories"
+//	ab:{stories}:op:<op>       string  the story a submit operation made    expires OpTTL (48 h)
+//
+// Story keys do not expire either. Shared keys:
 //
 //	ab:meetups                 zset    meetup ids by end time (unix s)
-//	ab:queues:<lane>           set     the outbound queue streams of a lane ("notices") that may hold
+//	ab:queues:<lane>           set     the outbound queue streams of a lane ("notices", "stories") that may hold
 //	                                   messages; consumers read these (store/outbox.go)
 //	ab:deadletter              stream  outbound messages given up on: lane, queue, id, attempts, error,
 //	                                   at, entry (the original fields as JSON); MAXLEN ~10,000

@@ -207,8 +207,8 @@ func (s *Store) IndexReferrals(ctx context.Context) (indexed int, err error) {
 	}
 	var count atomic.Int64 // the nodes of a Cluster are scanned at once
 	defer func() { indexed = int(count.Load()) }()
-	err = s.scanKeys(ctx, s.prefix+"{u:*}:profile", func(keys []string) error {
-		pipe := s.rdb.Pipeline()
+	err = s.scanKeys(ctx, s.prefix+"{u:*}:profile", func(c redis.Cmdable, keys []string) error {
+		pipe := c.Pipeline()
 		refs := make([]*redis.SliceCmd, len(keys))
 		for i, k := range keys {
 			refs[i] = pipe.HMGet(ctx, k, "f", "referred_by")
@@ -254,30 +254,4 @@ func userOfKey(k string) (int64, bool) {
 	}
 	n, err := strconv.ParseInt(id, 10, 64)
 	return n, err == nil
-}
-
-// scanKeys calls fn with the keys matching a pattern, a batch at a time, on every master of a
-// Cluster or on the one server.
-func (s *Store) scanKeys(ctx context.Context, match string, fn func(keys []string) error) error {
-	scan := func(ctx context.Context, c redis.Cmdable) error {
-		var cursor uint64
-		for {
-			keys, next, err := c.Scan(ctx, cursor, match, 1000).Result()
-			if err != nil {
-				return err
-			}
-			if len(keys) > 0 {
-				if err := fn(keys); err != nil {
-					return err
-				}
-			}
-			if cursor = next; cursor == 0 {
-				return nil
-			}
-		}
-	}
-	if cc, ok := s.rdb.(*redis.ClusterClient); ok {
-		return cc.ForEachMaster(ctx, func(ctx context.Context, c *redis.Client) error { return scan(ctx, c) })
-	}
-	return scan(ctx, s.rdb)
 }

@@ -26,6 +26,8 @@ type config struct {
 	AdminIDs      []int64    // ADMIN_IDS
 	CheckinSecret []byte     // CHECKIN_SECRET, else derived from the bot token
 	LogLevel      slog.Level // LOG_LEVEL
+	// ModerationChat is MODERATION_CHAT_ID: the group where new stories wait for approval; 0: none.
+	ModerationChat int64
 }
 
 // loadConfig reads and checks the configuration; an error names the variable at fault.
@@ -87,6 +89,13 @@ func loadConfig(getenv func(string) string) (config, error) {
 			return c, fmt.Errorf("WORKERS must be a number from 1 to 4096, got %q", v)
 		}
 		c.Workers = n
+	}
+	if v := getenv("MODERATION_CHAT_ID"); v != "" {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || id == 0 {
+			return c, fmt.Errorf("MODERATION_CHAT_ID must be the group's chat id, such as -1001234567890, got %q", v)
+		}
+		c.ModerationChat = id
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(orDefault(getenv("LOG_LEVEL"), "info"))); err != nil {
 		return c, fmt.Errorf("LOG_LEVEL must be debug, info, warn or error, got %q", getenv("LOG_LEVEL"))

@@ -17,6 +17,7 @@ import (
 	"os"
 	"os/signal"
 	"slices"
+	"sync"
 	"syscall"
 	"time"
 
@@ -91,6 +92,7 @@ func newApp(st *store.Store, admins []int64) (*flows.Engine, *locales.Catalog, e
 	app := &flows.App{Atlas: atlas, Meetups: st, Roles: st, SuperAdmins: super, Grants: st, Desk: st, Writer: st, Reports: st,
 		Privacy: st, Reminders: st, Series: st}
 	app.Surveys = st
+	app.Stories = st // success stories, /moderasi, /ekspor
 	return &flows.Engine{App: app, Sessions: st}, cat, nil
 }
 
@@ -170,6 +172,11 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 	}
 	engine.App.Tickets = signer
 	engine.App.ButtonKey = buttonKey(cfg.CheckinSecret)
+	engine.App.ModerationChat = cfg.ModerationChat
+	var moderation *bot.ModerationConfig
+	if cfg.ModerationChat != 0 {
+		moderation = &bot.ModerationConfig{Chat: cfg.ModerationChat, Moderator: engine.App, Messages: st}
+	}
 	files := &attach.Renderer{Meetups: st, Atlas: engine.App.Atlas, Signer: signer, People: st,
 		BotUsername: func() string { return engine.App.BotUsername }}
 	reg := prometheus.NewRegistry()
@@ -178,8 +185,9 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 		Token: cfg.Token, APIURL: cfg.APIURL, WebhookURL: cfg.WebhookURL, WebhookSecret: cfg.WebhookSecret,
 		HTTPAddr: cfg.HTTPAddr, Workers: cfg.Workers, Engine: engine, Users: st, Files: files, Catalog: cat,
 		Registry: reg, Log: log,
-		OnConnect: func(username string) { engine.App.BotUsername = username },
-		Menus:     st,
+		OnConnect:  func(username string) { engine.App.BotUsername = username },
+		Menus:      st,
+		Moderation: moderation,
 		Organizers: func(ctx context.Context) ([]int64, error) {
 			chats := slices.Clone(cfg.AdminIDs)
 			orgs, err := st.Organizers(ctx)
@@ -201,26 +209,27 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 			return err
 		}},
 		reminders.Job(),
+		{Name: "story-queue-sweep", Spec: "@every 1m", TTL: time.Minute, Run: func(ctx context.Context, _ time.Time) error {
+			return st.SweepStoryQueue(ctx)
+		}},
 	}}
-	// Every replica consumes the notices lane: the consumer group hands each notice to one of them.
+	// Every replica consumes every lane: a lane's consumer group hands each message to one of them.
 	notices := b.NoticesLane(st, engine.App, bot.LaneConfig{})
+	stories := b.StoriesLane(st, engine.App, bot.LaneConfig{}) // new stories to the moderation chat, outcomes to authors
 	// The reminders' entries of the bulk lane. Until the bulk lane (issue 8) serves every bulk kind at
 	// one shared rate, a plain lane serves the reminder kinds.
 	bulk := b.ReminderLane(st, bot.ReminderKinds(st, engine.App, nil), bot.LaneConfig{})
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	schedDone, lanesDone := make(chan error, 1), make(chan struct{})
+	schedDone := make(chan error, 1)
 	go func() { schedDone <- sched.Run(runCtx) }()
-	go func() {
-		defer close(lanesDone)
-		bulkDone := make(chan struct{})
-		go func() { defer close(bulkDone); bulk.Run(runCtx, 2*time.Second) }()
-		notices.Run(runCtx, 2*time.Second)
-		<-bulkDone
-	}()
+	var lanes sync.WaitGroup
+	for _, l := range []*bot.Lane{notices, stories, bulk} {
+		lanes.Go(func() { l.Run(runCtx, 2*time.Second) })
+	}
 	err = b.Run(runCtx)
 	cancel() // Run returns on shutdown or a start-up error: stop the scheduler and the lanes either way
-	<-lanesDone
+	lanes.Wait()
 	if schedErr := <-schedDone; err == nil {
 		err = schedErr
 	}
