@@ -46,6 +46,8 @@ func (r *Renderer) Render(ctx context.Context, a flows.Attachment, lang locales.
 		return r.qr(a)
 	case flows.FileParticipantsCSV:
 		return r.participantsFile(ctx, a.Meetup, lang)
+	case flows.FileRegencyCSV:
+		return r.regenciesFile(ctx, a.Meetup)
 	}
 	return File{}, fmt.Errorf("attachment kind %q: unknown", a.Kind)
 }
