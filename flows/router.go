@@ -119,7 +119,8 @@ func (t *Turn) load() {
 }
 
 // permit says whether the user may use f, answering when they may not. kind is what reached for it:
-// an organizer's conversation reached by anyone else ends with a polite refusal; an alumnus's
+// an organizer's conversation reached by anyone else ends with a polite refusal (and, for someone
+// without a profile, onboarding's question as the way on); an alumnus's
 // button pressed before onboarding is stale, a command or answer leads back to onboarding.
 func (t *Turn) permit(f Flow, kind Kind) bool {
 	switch f.Role() {
@@ -142,6 +143,13 @@ func (t *Turn) permit(f Flow, kind Kind) bool {
 		if !r.Organizer {
 			if cur := t.current(); cur != nil && cur.Role() >= NeedOrganizer {
 				t.restart("", "")
+			}
+			if !t.onboarded() {
+				// Someone without a profile gets the way an alumnus starts: its question, with its
+				// buttons, in the same message.
+				t.say(locales.Msg("admin.refused_new"))
+				onboarding{}.resume(t)
+				return false
 			}
 			t.say(locales.Msg("admin.refused"), homeButtons(t)...) // a way on for an alumnus
 			return false
