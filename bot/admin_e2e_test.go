@@ -92,6 +92,8 @@ func goldenCheckin(t *testing.T, lang, golden string) {
 		}
 	}
 	checkGolden(t, golden, "== Rina (super-admin) ==\n"+rina.Transcript()+"\n== Joko (organizer) ==\n"+joko.Transcript())
+	checkShape(t, rina, nil)
+	checkShape(t, joko, nil)
 }
 
 // A cancelled meetup: everyone who RSVPd hears it once, in their language, however often the
