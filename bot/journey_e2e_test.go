@@ -74,7 +74,7 @@ func pick(m bottest.Message, p persona) (bottest.Button, bool) {
 		func(l string) bool { return strings.HasPrefix(l, "🙋") }, // join
 		func(l string) bool { return strings.HasPrefix(l, "✅") }, // agree
 		func(l string) bool { return strings.HasPrefix(l, "📅") }, // see the meetups
-		func(l string) bool { return strings.HasSuffix(l, "›") },  // the next page of a list
+		func(l string) bool { return strings.HasSuffix(l, "›") }, // the next page of a list
 	} {
 		for _, b := range buttons {
 			if want(b.Text) {
