@@ -409,7 +409,7 @@ func TestBlockedAlumnusIsMarkedInactive(t *testing.T) {
 		t.Errorf("%d sendMessage calls to a user who blocked the bot, want 1 (403 is final)", got)
 	}
 	c.API.UnblockUser(vita.ID)
-	vita.Send("/profil").Expect("Profil kamu")
+	vita.Send("/profil").Expect("Profilmu")
 	if p := c.Profile(vita); p == nil || !p.Active {
 		t.Errorf("profile after writing again = %+v, want active", p)
 	}
@@ -439,7 +439,7 @@ func TestKickedUpdateMarksInactive(t *testing.T) {
 	// They unblock the bot (status "member") and write again: active again.
 	c.API.SendRaw(chatMemberUpdate(vita.User, models.ChatMemberTypeMember))
 	c.Settle()
-	vita.Send("/profil").Expect("Profil kamu")
+	vita.Send("/profil").Expect("Profilmu")
 	if p := c.Profile(vita); p == nil || !p.Active {
 		t.Errorf("profile after writing again = %+v, want active", p)
 	}

@@ -320,7 +320,7 @@ func TestCheckInByCode(t *testing.T) {
 	if _, err := d.st.CancelMeetup(d.ctx, *m); err != nil {
 		t.Fatal(err)
 	}
-	expectIn(t, d.send(deskSuper, "/checkin "+sari), "Kode "+sari+" terdaftar di Temu Alumni Jambi, tapi acara itu sudah dibatalkan.")
+	expectIn(t, d.send(deskSuper, "/checkin "+sari), "Kode "+sari+" adalah tiket Temu Alumni Jambi, tapi acara itu sudah dibatalkan.")
 	if d.checkedIn("jambi-2027", 13) {
 		t.Fatal("checked in at a cancelled meetup")
 	}

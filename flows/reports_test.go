@@ -204,7 +204,7 @@ func TestReportsRefuseOtherProvinces(t *testing.T) {
 		for _, action := range []string{"p", "l"} {
 			forged := fmt.Sprintf("rp:%d:%s:%s", org.s.Conv.Nonce, action, rpGorontalo)
 			got := w.input(org, flows.Input{Kind: flows.KindButton, Data: forged, MessageID: 1})
-			expectIn(t, got, "Hmm, acara itu tidak ada di daftarmu.")
+			expectIn(t, got, "Hmm, aku tidak menemukan acara itu di wilayahmu.")
 			rpExpectNot(t, got, "Gorontalo", "Rahmat", "Terdaftar")
 			if len(rpFiles(org)) != 0 {
 				t.Fatalf("forged %q sent a file: %+v", forged, rpFiles(org))
@@ -215,8 +215,8 @@ func TestReportsRefuseOtherProvinces(t *testing.T) {
 				t.Fatalf("unknown meetup answered\n%s\nbut another province's\n%s", again, got)
 			}
 		}
-		expectIn(t, w.send(org, cmd+" "+rpGorontalo), "Hmm, acara itu tidak ada di daftarmu.")
-		expectIn(t, w.send(org, cmd+" x}:meetup"), "Hmm, acara itu tidak ada di daftarmu.")
+		expectIn(t, w.send(org, cmd+" "+rpGorontalo), "Hmm, aku tidak menemukan acara itu di wilayahmu.")
+		expectIn(t, w.send(org, cmd+" x}:meetup"), "Hmm, aku tidak menemukan acara itu di wilayahmu.")
 		if len(rpFiles(org)) != 0 {
 			t.Fatalf("%s %s sent a file", cmd, rpGorontalo)
 		}
