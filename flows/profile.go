@@ -42,7 +42,7 @@ func (p profile) Prompt(t *Turn) {
 	case pfView:
 		p.view(t)
 	case pfName:
-		t.say(p.now(locales.Msg("onboard.ask_name_typed"), pr.Name), p.backRow(t))
+		t.say(p.now(locales.Msg("profile.ask_name"), pr.Name), p.backRow(t))
 	case pfProvince, pfRegency:
 		askArea(t, &st.areaPick, t.s.Conv.Step == pfRegency, p.areaAsk(t))
 	case pfWave:
