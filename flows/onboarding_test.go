@@ -292,3 +292,25 @@ func TestOrganizerCommandBeforeOnboardingLeadsToIt(t *testing.T) {
 		t.Fatalf("conversation %+v, want onboarding at the province", c.s.Conv)
 	}
 }
+
+// /bantuan before onboarding leads into it in the same message (the help lists what needs a
+// profile), and halfway through asks the open question again; a panitia without a profile is led
+// to their menu instead.
+func TestHelpBeforeOnboardingLeadsOn(t *testing.T) {
+	c := &convo{t: t, app: newApp(t)}
+	c.send("/bantuan")
+	c.expect("help.text+onboard.finish_first+onboard.ask_name")
+	c.checkOneMessage("/bantuan first")
+	c.tap("Vita")
+	c.send("/bantuan")
+	c.expect("help.text+onboard.ask_province")
+	c.checkOneMessage("/bantuan halfway")
+
+	org := &convo{t: t, app: newApp(t)}
+	org.app.SuperAdmins = map[int64]bool{77: true}
+	org.send("/bantuan")
+	org.expect("help.text")
+	if b := org.last.Replies[0].Buttons; len(b) == 0 || b[0][0].Text.ID != "btn.admin_menu" {
+		t.Fatalf("a panitia without a profile got %+v", b)
+	}
+}

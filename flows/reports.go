@@ -119,8 +119,7 @@ func (rp reports) Start(t *Turn, e Entry, arg string) {
 // arrived.
 func (rp reports) Prompt(t *Turn) {
 	if rp.source(t) == nil || t.s.Conv.Step != stepReportPick {
-		t.restart("", "")
-		t.say(locales.Msg("help.text"))
+		t.organizerDone(locales.Msg("help.text")) // with the way back to the organizer menu
 		return
 	}
 	n := len(t.res.Replies)
