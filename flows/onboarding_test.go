@@ -295,7 +295,7 @@ func TestOrganizerCommandBeforeOnboardingLeadsToIt(t *testing.T) {
 
 // /bantuan before onboarding leads into it in the same message (the help lists what needs a
 // profile), and halfway through asks the open question again; a panitia without a profile is led
-// to their menu instead.
+// to their menu instead, for an unknown command as well.
 func TestHelpBeforeOnboardingLeadsOn(t *testing.T) {
 	c := &convo{t: t, app: newApp(t)}
 	c.send("/bantuan")
@@ -312,5 +312,10 @@ func TestHelpBeforeOnboardingLeadsOn(t *testing.T) {
 	org.expect("help.text")
 	if b := org.last.Replies[0].Buttons; len(b) == 0 || b[0][0].Text.ID != "btn.admin_menu" {
 		t.Fatalf("a panitia without a profile got %+v", b)
+	}
+	org.send("/apaini") // an unknown command too
+	org.expect("unknown.command")
+	if b := org.last.Replies[0].Buttons; len(b) == 0 || b[0][0].Text.ID != "btn.admin_menu" {
+		t.Fatalf("a panitia's unknown command got %+v", b)
 	}
 }

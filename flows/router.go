@@ -183,22 +183,32 @@ func (t *Turn) command() {
 	}
 	e, ok := registry.command(t.in.Command)
 	if !ok {
-		if !t.onboarded() {
-			t.say(locales.Msg("onboard.finish_first"))
-			onboarding{}.resume(t)
-			return
-		}
-		t.say(locales.Msg("unknown.command"), homeButtons(t)...)
+		t.unknownCommand()
 		return
 	}
 	if !t.permit(e.flow, KindCommand) {
 		return
 	}
 	if !enabled(t.app, e.flow) { // switched off: its commands are unknown
-		t.say(locales.Msg("unknown.command"), homeButtons(t)...)
+		t.unknownCommand()
 		return
 	}
 	e.flow.Start(t, e.entry, t.in.Payload)
+}
+
+// unknownCommand answers a command the bot does not know (or has switched off) with the way on:
+// the home buttons, or onboarding's open question for someone without a profile; a panitia
+// without one gets the way to their menu.
+func (t *Turn) unknownCommand() {
+	switch {
+	case t.onboarded():
+		t.say(locales.Msg("unknown.command"), homeButtons(t)...)
+	case t.userRole().Organizer:
+		t.organizerDone(locales.Msg("unknown.command"))
+	default:
+		t.say(locales.Msg("onboard.finish_first"))
+		onboarding{}.resume(t)
+	}
 }
 
 var payloadRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
