@@ -13,7 +13,8 @@ import (
 )
 
 // Organizer reports: /peserta (counts and the roster as a CSV file) and /laporan (a readable summary
-// by regency). The organizer picks a meetup from buttons; each pick is checked against the role the
+// by regency, one message; when the regencies do not all fit, the caption of a CSV file with every
+// one). The organizer picks a meetup from buttons; each pick is checked against the role the
 // router read for this update, so a forged button for a meetup of another province is answered like
 // an unknown meetup.
 
@@ -76,7 +77,7 @@ const (
 var reportIDRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 
 // reports is /peserta (counts and the roster as a CSV file) and /laporan (a readable summary by
-// regency) for organizers.
+// regency, with a CSV file of every regency when they do not all fit) for organizers.
 type reports struct{}
 
 // reportsState is the kind of answer last asked for ("peserta" or "laporan") and the picker's page.
