@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/alumnibot/alumnibot/bot/bottest"
 	"github.com/alumnibot/alumnibot/flows"
 	"github.com/alumnibot/alumnibot/locales"
 	"github.com/alumnibot/alumnibot/ticket"
@@ -144,4 +145,10 @@ func TestCancelledMeetupIsToldOnce(t *testing.T) {
 		t.Fatalf("messages before %v, after %v: want one notice each", before, got)
 	}
 	vita.Send("/tiket").Expect("Kamu belum ikut acara apa pun")
+	cancelled := func(m bottest.Message) bool {
+		return strings.HasPrefix(m.Text, "Maaf, Temu Alumni Jambi") || strings.HasPrefix(m.Text, "Sorry, Temu Alumni Jambi")
+	}
+	for _, u := range []*e2eUser{rina, vita, dewi} {
+		checkShape(t, u, cancelled)
+	}
 }
