@@ -11,6 +11,7 @@ import (
 // bot: each is answered by the re-prompt that says what was wrong, in the user's language (never the
 // other one), with a way forward; the words people type — "ya", numbers in words, "kab gorontalo",
 // a bare "gorontalo" that fits two regencies — are understood or answered with the candidates.
+// The chats are golden transcripts too (reprompts_id.txt, reprompts_en.txt).
 func TestWrongInputAtEveryStepBothLanguages(t *testing.T) {
 	parallel(t)
 	c := e2e.Start(t)
@@ -104,5 +105,6 @@ func TestWrongInputAtEveryStepBothLanguages(t *testing.T) {
 			t.Fatalf("%s: profile %+v", tc.lang, p)
 		}
 		checkShape(t, u, nil)
+		checkGolden(t, "reprompts_"+tc.lang+".txt", u.Transcript())
 	}
 }

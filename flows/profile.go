@@ -209,7 +209,7 @@ func (p profile) setArea(t *Turn, step, code string) {
 // saved confirms a profile change and shows the profile again.
 func (p profile) saved(t *Turn) {
 	t.st = nil
-	t.say(locales.Msg("profile.saved"))
+	t.say(locales.Lines(locales.Msg("profile.saved"), locales.Text{})) // an empty line before the profile
 	t.s.Conv.Step = pfView
 	t.s.Conv.Nonce++
 	p.Prompt(t)
