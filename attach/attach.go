@@ -40,14 +40,14 @@ type Renderer struct {
 // Render makes the bytes of an attachment.
 func (r *Renderer) Render(ctx context.Context, a flows.Attachment, lang locales.Lang) (File, error) {
 	switch a.Kind {
+	case flows.FileRegencyCSV:
+		return r.regenciesFile(ctx, a.Meetup)
 	case flows.FileCalendar:
 		return r.calendar(ctx, a.Meetup)
 	case flows.FileTicketQR:
 		return r.qr(a)
 	case flows.FileParticipantsCSV:
 		return r.participantsFile(ctx, a.Meetup, lang)
-	case flows.FileRegencyCSV:
-		return r.regenciesFile(ctx, a.Meetup)
 	}
 	return File{}, fmt.Errorf("attachment kind %q: unknown", a.Kind)
 }
