@@ -41,6 +41,8 @@ type Renderer struct {
 // Render makes the bytes of an attachment.
 func (r *Renderer) Render(ctx context.Context, a flows.Attachment, lang locales.Lang) (File, error) {
 	switch a.Kind {
+	case flows.FileRegencyCSV:
+		return r.regenciesFile(ctx, a.Meetup)
 	case flows.FileCalendar:
 		return r.calendar(ctx, a.Meetup)
 	case flows.FileTicketQR:

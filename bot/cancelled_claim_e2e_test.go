@@ -2,9 +2,11 @@ package bot_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/alumnibot/alumnibot/bot/bottest"
 	"github.com/alumnibot/alumnibot/flows"
 	"github.com/alumnibot/alumnibot/locales"
 )
@@ -74,5 +76,11 @@ func TestOldClaimButtonOnACancelledMeetup(t *testing.T) {
 	sendNotices()
 	if n := countMessages(c.API.Chat(vita.ID), "Maaf, Temu Alumni Jambi"); n != 1 {
 		t.Fatalf("Vita told of the cancellation %d times", n)
+	}
+	unprompted := func(m bottest.Message) bool {
+		return strings.Contains(m.Text, "Kabar baik") || strings.HasPrefix(m.Text, "Maaf, Temu Alumni Jambi")
+	}
+	for _, u := range []*e2eUser{rina, hujaipah, vita} {
+		checkShape(t, u, unprompted)
 	}
 }

@@ -35,6 +35,7 @@ func TestGoldenOnboardingID(t *testing.T) {
 		Tap("✅ Ya, aku setuju").Expect("Profilmu sudah tersimpan").
 		Send("/profil").Expect("Gelombang: 27")
 	checkGolden(t, "onboarding_id.txt", vita.Transcript())
+	checkShape(t, vita, nil)
 
 	p := c.Profile(vita)
 	if p == nil || p.Name != "Vita" || p.Province != "15" || p.Regency != "15.71" || p.Wave != 27 || p.Lang != "id" || !p.Active || p.ConsentAt.IsZero() {
@@ -57,6 +58,7 @@ func TestGoldenOnboardingEN(t *testing.T) {
 		Send("yes").Expect("Your profile is saved").
 		Send("/profil").Expect("Wave: 12")
 	checkGolden(t, "onboarding_en.txt", dewi.Transcript())
+	checkShape(t, dewi, nil)
 
 	if p := c.Profile(dewi); p == nil || p.Lang != "en" || p.Regency != "75.71" || p.Wave != 12 {
 		t.Errorf("saved profile = %+v", p)
@@ -130,6 +132,7 @@ func TestGoldenWrongInputID(t *testing.T) {
 	vita.Send("halo").Expect("Halo lagi, Vita")
 	vita.Send("/tidakada").Expect("/bantuan")
 	checkGolden(t, "wrong_input_id.txt", vita.Transcript())
+	checkShape(t, vita, nil)
 }
 
 // A redelivered update — a message or a button press, Telegram sends it again when it got no
@@ -406,7 +409,7 @@ func TestBlockedAlumnusIsMarkedInactive(t *testing.T) {
 		t.Errorf("%d sendMessage calls to a user who blocked the bot, want 1 (403 is final)", got)
 	}
 	c.API.UnblockUser(vita.ID)
-	vita.Send("/profil").Expect("Profil kamu")
+	vita.Send("/profil").Expect("Profilmu")
 	if p := c.Profile(vita); p == nil || !p.Active {
 		t.Errorf("profile after writing again = %+v, want active", p)
 	}
@@ -436,7 +439,7 @@ func TestKickedUpdateMarksInactive(t *testing.T) {
 	// They unblock the bot (status "member") and write again: active again.
 	c.API.SendRaw(chatMemberUpdate(vita.User, models.ChatMemberTypeMember))
 	c.Settle()
-	vita.Send("/profil").Expect("Profil kamu")
+	vita.Send("/profil").Expect("Profilmu")
 	if p := c.Profile(vita); p == nil || !p.Active {
 		t.Errorf("profile after writing again = %+v, want active", p)
 	}

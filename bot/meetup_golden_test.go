@@ -2,8 +2,10 @@ package bot_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
+	"github.com/alumnibot/alumnibot/bot/bottest"
 	"github.com/alumnibot/alumnibot/locales"
 )
 
@@ -42,4 +44,8 @@ func goldenMeetups(t *testing.T, lang, golden string) {
 	vita.Tap(say("btn.my_tickets")).Tap("🎫 Temu Alumni Jambi") // the list, then the ticket's own button
 
 	checkGolden(t, golden, "== Hujaipah ==\n"+hujaipah.Transcript()+"\n== Vita ==\n"+vita.Transcript())
+	checkShape(t, hujaipah, nil)
+	// The seat offered to Vita is sent on its own, after her last tap.
+	offer, _, _ := strings.Cut(c.Catalog.Render(l, locales.Msg("notice.offer", "Title", "\x00")), "\x00")
+	checkShape(t, vita, func(m bottest.Message) bool { return strings.HasPrefix(m.Text, offer) })
 }

@@ -2,8 +2,10 @@ package bot_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
+	"github.com/alumnibot/alumnibot/bot/bottest"
 	"github.com/alumnibot/alumnibot/flows"
 )
 
@@ -37,4 +39,10 @@ func TestChangedMeetupIsToldOnce(t *testing.T) {
 	if got := countMessages(c.API.Chat(ann.ID), "Temu Alumni Jambi has changed"); got != 1 {
 		t.Errorf("Ann told %d times\n%s", got, ann.Transcript())
 	}
+	// The notice, sent on its own, has a way on like every message.
+	notice := func(m bottest.Message) bool {
+		return strings.HasPrefix(m.Text, "Ada perubahan") || strings.HasPrefix(m.Text, "Temu Alumni Jambi has changed")
+	}
+	checkShape(t, vita, notice)
+	checkShape(t, ann, notice)
 }

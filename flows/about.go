@@ -123,7 +123,7 @@ func typedArea(t *Turn, a *areaPick, regency bool, s string, f areaAsk) (string,
 		for i, g := range gs {
 			bs[i] = t.button(locales.Raw(g.Name), "r", g.Code)
 		}
-		q := locales.Msg("onboard.regency_pick", "Province", p.Name)
+		q := locales.Msg("onboard.regency_pick", "Province", p.Name, "Count", len(gs))
 		if len(gs) == 1 {
 			q = locales.Msg("onboard.regency_pick_one", "Regency", gs[0].Name)
 		}

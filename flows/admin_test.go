@@ -181,10 +181,10 @@ func TestGrantedOrganizerChecksInOnlyTheirProvince(t *testing.T) {
 	d.alumnus(11, "Vita", "75.71", 12)     // Kota Gorontalo
 	jambi, gtlo := d.rsvp("jambi-2027", 10), d.rsvp("gorontalo-2027", 11)
 
-	expectIn(t, d.send(deskSuper, "/admin"), "Kamu super-admin", "[➕ Tambah panitia][👥 Daftar panitia]")
+	expectIn(t, d.send(deskSuper, "/admin"), "Kamu panitia pusat", "[➕ Tambah panitia][👥 Daftar panitia]")
 	expectIn(t, d.tap(deskSuper, "➕ Tambah panitia"), "nomor ID Telegram")
 	expectIn(t, d.send(deskSuper, "lima ratus"), "belum berupa nomor ID")
-	expectIn(t, d.send(deskSuper, "1"), "1 sudah super-admin")
+	expectIn(t, d.send(deskSuper, "1"), "1 sudah panitia pusat")
 	got := d.send(deskSuper, "500")
 	expectIn(t, got, "500 jadi panitia untuk provinsi mana?", "[🇮🇩 Semua provinsi]", "[Jambi]")
 	expectIn(t, d.send(deskSuper, "Atlantis"), "belum menemukan provinsi itu")
@@ -200,7 +200,7 @@ func TestGrantedOrganizerChecksInOnlyTheirProvince(t *testing.T) {
 	deskExpectNot(t, menu, "Tambah panitia", "Daftar panitia")
 	// A forged super-admin button with the right nonce: deskRefused, nothing granted.
 	grant := strings.Replace(d.button(org, "❌ Batalkan acara"), ":cancel", ":grant", 1)
-	expectIn(t, d.tapData(org, grant), "khusus super-admin")
+	expectIn(t, d.tapData(org, grant), "khusus panitia pusat")
 	if orgs, _ := d.st.Organizers(d.ctx); len(orgs) != 1 {
 		t.Fatalf("organizers = %+v", orgs)
 	}
@@ -215,7 +215,7 @@ func TestGrantedOrganizerChecksInOnlyTheirProvince(t *testing.T) {
 
 	// The super-admin lists organizers and revokes the role, while the organizer's menu is open.
 	d.send(org, "/admin")
-	expectIn(t, d.send(deskSuper, "/admin"), "Kamu super-admin")
+	expectIn(t, d.send(deskSuper, "/admin"), "Kamu panitia pusat")
 	expectIn(t, d.tap(deskSuper, "👥 Daftar panitia"), "Panitia yang ditunjuk (1)", "• 500 — Jambi", "[Cabut 500]")
 	expectIn(t, d.tap(deskSuper, "Cabut 500"), "Cabut peran panitia dari 500 (provinsi Jambi)?")
 	expectIn(t, d.tap(deskSuper, "Ya, cabut"), "Peran panitia 500 sudah dicabut.")
@@ -225,7 +225,7 @@ func TestGrantedOrganizerChecksInOnlyTheirProvince(t *testing.T) {
 	if d.checkedIn("gorontalo-2027", 11) {
 		t.Fatal("a revoked organizer checked someone in")
 	}
-	expectIn(t, d.send(deskSuper, "/admin"), "Kamu super-admin")
+	expectIn(t, d.send(deskSuper, "/admin"), "Kamu panitia pusat")
 	expectIn(t, d.tap(deskSuper, "👥 Daftar panitia"), "Belum ada panitia yang ditunjuk")
 }
 
@@ -320,7 +320,7 @@ func TestCheckInByCode(t *testing.T) {
 	if _, err := d.st.CancelMeetup(d.ctx, *m); err != nil {
 		t.Fatal(err)
 	}
-	expectIn(t, d.send(deskSuper, "/checkin "+sari), "Kode "+sari+" terdaftar di Temu Alumni Jambi, tapi acara itu sudah dibatalkan.")
+	expectIn(t, d.send(deskSuper, "/checkin "+sari), "Kode "+sari+" adalah tiket Temu Alumni Jambi, tapi acara itu sudah dibatalkan.")
 	if d.checkedIn("jambi-2027", 13) {
 		t.Fatal("checked in at a cancelled meetup")
 	}
@@ -485,7 +485,7 @@ func TestOrganizersFlowIsSuperOnly(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	const superOnly = "khusus super-admin"
+	const superOnly = "khusus panitia pusat"
 	expectIn(t, d.send(panitia, "/admin"), "Menu panitia")
 	for n := range 4 {
 		d.now = d.now.Add(flows.FloodWindow) // ten taps a window, under the flood limit

@@ -16,11 +16,22 @@ func (help) Entries() []Entry {
 }
 func (help) Role() Need { return NeedAnyone }
 
-// Start says what the bot does; halfway through onboarding it asks the open question again.
+// Start says what the bot does, with the way on: the home buttons once onboarded; before, in the
+// same message, onboarding's open question (the first one for someone who has not begun), since
+// everything the help lists needs a profile. A panitia without a profile gets the way to their menu.
 func (help) Start(t *Turn, _ Entry, _ string) {
-	t.say(locales.Msg("help.text"), homeButtons(t)...)
-	if !t.onboarded() && t.s.Conv.Flow == (onboarding{}).Name() {
+	switch {
+	case t.onboarded():
+		t.say(locales.Msg("help.text"), homeButtons(t)...)
+	case t.s.Conv.Flow == (onboarding{}).Name():
+		t.say(locales.Msg("help.text"))
 		t.prompt()
+	case t.userRole().Organizer:
+		t.organizerDone(locales.Msg("help.text"))
+	default:
+		t.say(locales.Msg("help.text"))
+		t.say(locales.Msg("onboard.finish_first"))
+		onboarding{}.begin(t, "")
 	}
 }
 

@@ -98,7 +98,7 @@ func TestMeetupTapsAnswerWithOneMessage(t *testing.T) {
 	}
 	vita.last = w.app.NoticeReply(ns[0], &jambi, vita.s.Profile, w.now)
 	checkShape(t, w, vita, "the offer notice")
-	expectIn(t, w.render(vita.last), "Batas waktu mengambil: besok pukul 04.00 WIB.")
+	expectIn(t, w.render(vita.last), "Ambil sebelum besok pukul 04.00 WIB ya.")
 	tap(vita, "🎟 Ambil kursi", "✅ Kursimu sudah aman!", "🔑 Kode check-in:")
 	if r := vita.last.Replies; len(r) != 1 || r[0].File == nil || r[0].File.Kind != flows.FileTicketQR {
 		t.Fatalf("claiming from the notice answered with %+v, want the QR ticket alone", r)

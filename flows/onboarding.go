@@ -110,7 +110,7 @@ func (o onboarding) Prompt(t *Turn) {
 	case obProvince, obRegency:
 		askArea(t, &st.areaPick, t.s.Conv.Step == obRegency, o.areaAsk(t))
 	case obWave:
-		t.say(o.numbered(t, locales.Msg("onboard.ask_wave")))
+		t.say(o.numbered(t, locales.Msg("onboard.ask_wave")), o.waveButtons(t))
 	case obConsent:
 		t.say(o.numbered(t, locales.Msg("onboard.ask_consent")), o.consentButtons(t))
 	default: // a state from an older version of the bot: start over cleanly
@@ -121,6 +121,12 @@ func (o onboarding) Prompt(t *Turn) {
 // areaAsk numbers the area questions.
 func (o onboarding) areaAsk(t *Turn) areaAsk {
 	return areaAsk{wrap: func(q locales.Text) locales.Text { return o.numbered(t, q) }}
+}
+
+// waveButtons are the wave question's way on besides typing: back to the regency, which is the
+// answer most often picked wrong on a long list.
+func (onboarding) waveButtons(t *Turn) []Button {
+	return []Button{t.button(locales.Msg("btn.onboard_back"), "back")}
 }
 
 func (onboarding) consentButtons(t *Turn) []Button {
@@ -161,7 +167,7 @@ func (o onboarding) Text(t *Turn, s string) {
 	case obWave:
 		w, bad := parseWave(s)
 		if bad.ID != "" {
-			t.say(bad)
+			t.say(bad, o.waveButtons(t))
 			return
 		}
 		st.Wave = w
@@ -193,6 +199,8 @@ func (o onboarding) Tap(t *Turn, b Tap) {
 			func() { t.goTo(obProvince) }) {
 			t.stale()
 		}
+	case step == obWave && b.Action == "back":
+		t.goTo(obRegency)
 	case step == obConsent && b.Action == "yes":
 		o.finish(t)
 	case step == obConsent && b.Action == "no":

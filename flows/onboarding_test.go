@@ -101,9 +101,50 @@ func TestAmbiguousRegencyOffersCandidates(t *testing.T) {
 	if want := []string{"Kabupaten Gorontalo", "Kota Gorontalo", "‹ Ganti provinsi"}; !cmp.Equal(want, labels) {
 		t.Fatalf("candidates %v, want %v", labels, want)
 	}
+	if got := rendered(c.last, 0); !strings.HasPrefix(got, "Ada 2 daerah di Gorontalo yang cocok.") {
+		t.Errorf("candidates said as %q", got)
+	}
 	c.tap("Kota Gorontalo")
 	c.expect("onboard.regency_noted+onboard.ask_wave")
 	c.checkOneMessage("tap on a candidate")
+}
+
+// English says how many candidates there are the way an English speaker would: "Two places", then
+// digits from three on.
+func TestRegencyCandidatesCountedInEnglish(t *testing.T) {
+	for n, want := range map[int]string{
+		2: "Two places in Gorontalo match. Which one?",
+		3: "3 places in Gorontalo match. Which one?",
+	} {
+		got := catalog.Render(locales.EN, locales.Msg("onboard.regency_pick", "Province", "Gorontalo", "Count", n))
+		if got != want {
+			t.Errorf("%d candidates: %q, want %q", n, got, want)
+		}
+	}
+}
+
+// The wave question has a way back to the regency besides typing, and so has its re-prompt.
+func TestWaveQuestionGoesBack(t *testing.T) {
+	c := &convo{t: t, app: newApp(t)}
+	c.send("/start")
+	c.tap("Vita")
+	c.send("Jambi")
+	c.send("Kota Jambi")
+	c.expect("onboard.regency_noted+onboard.ask_wave")
+	c.checkOneMessage("regency")
+	c.send("banyak")
+	c.expect("onboard.wave_not_number")
+	c.checkOneMessage("wrong wave")
+	c.tap("btn.onboard_back")
+	c.expect("onboard.ask_regency")
+	c.checkOneMessage("back to the regency")
+	c.tap("Kabupaten Bungo")
+	c.send("27")
+	c.expect("onboard.wave_noted+onboard.ask_consent")
+	c.tap("btn.consent_yes")
+	if p := c.s.Profile; p == nil || p.Regency != "15.08" || p.Wave != 27 {
+		t.Fatalf("profile = %+v", p)
+	}
 }
 
 // Consent declined with the button, then agreed by typing.
@@ -230,5 +271,51 @@ func TestOnboardingShowsProgress(t *testing.T) {
 		if got := rendered(c.last, 0); !strings.Contains(got, want) {
 			t.Errorf("question %d: %q lacks %q", i+1, got, want)
 		}
+	}
+}
+
+// An organizer's command from someone who has no profile and is no organizer: the refusal and, in
+// the same message, onboarding's question with its buttons; half-way through onboarding, the open
+// question again. A forged organizer's button is answered the same way.
+func TestOrganizerCommandBeforeOnboardingLeadsToIt(t *testing.T) {
+	c := &convo{t: t, app: newApp(t)}
+	c.send("/laporan")
+	c.expect("admin.refused_new+onboard.ask_name")
+	c.checkOneMessage("/laporan before onboarding")
+	c.tap("Vita")
+	c.send("/checkin")
+	c.expect("admin.refused_new+onboard.ask_province")
+	c.checkOneMessage("/checkin half-way")
+	c.input(Input{Kind: KindButton, Data: "rp:1:l:jambi-2027", MessageID: 1})
+	c.expect("admin.refused_new+onboard.ask_province")
+	if c.s.Conv.Flow != "ob" || c.s.Conv.Step != "province" {
+		t.Fatalf("conversation %+v, want onboarding at the province", c.s.Conv)
+	}
+}
+
+// /bantuan before onboarding leads into it in the same message (the help lists what needs a
+// profile), and halfway through asks the open question again; a panitia without a profile is led
+// to their menu instead, for an unknown command as well.
+func TestHelpBeforeOnboardingLeadsOn(t *testing.T) {
+	c := &convo{t: t, app: newApp(t)}
+	c.send("/bantuan")
+	c.expect("help.text+onboard.finish_first+onboard.ask_name")
+	c.checkOneMessage("/bantuan first")
+	c.tap("Vita")
+	c.send("/bantuan")
+	c.expect("help.text+onboard.ask_province")
+	c.checkOneMessage("/bantuan halfway")
+
+	org := &convo{t: t, app: newApp(t)}
+	org.app.SuperAdmins = map[int64]bool{77: true}
+	org.send("/bantuan")
+	org.expect("help.text")
+	if b := org.last.Replies[0].Buttons; len(b) == 0 || b[0][0].Text.ID != "btn.admin_menu" {
+		t.Fatalf("a panitia without a profile got %+v", b)
+	}
+	org.send("/apaini") // an unknown command too
+	org.expect("unknown.command")
+	if b := org.last.Replies[0].Buttons; len(b) == 0 || b[0][0].Text.ID != "btn.admin_menu" {
+		t.Fatalf("a panitia's unknown command got %+v", b)
 	}
 }

@@ -1,6 +1,8 @@
 package flows
 
 import (
+	"strings"
+
 	"github.com/alumnibot/alumnibot/locales"
 )
 
@@ -40,7 +42,7 @@ func (p profile) Prompt(t *Turn) {
 	case pfView:
 		p.view(t)
 	case pfName:
-		t.say(p.now(locales.Msg("onboard.ask_name_typed"), pr.Name), p.backRow(t))
+		t.say(p.now(locales.Msg("profile.ask_name"), pr.Name), p.backRow(t))
 	case pfProvince, pfRegency:
 		askArea(t, &st.areaPick, t.s.Conv.Step == pfRegency, p.areaAsk(t))
 	case pfWave:
@@ -132,10 +134,37 @@ func (p profile) Text(t *Turn, s string) {
 		}
 		t.s.Profile.Wave = w
 		p.saved(t)
+	case pfLang:
+		if l, ok := typedLang(s); ok {
+			p.setLang(t, l)
+			return
+		}
+		t.say(locales.Msg("input.use_buttons"))
+		t.prompt()
 	default: // a step answered with buttons only
 		t.say(locales.Msg("input.use_buttons"))
 		t.prompt()
 	}
+}
+
+// typedLang reads a language typed at the language question: its name in either language, with or
+// without "bahasa", or its code.
+func typedLang(s string) (locales.Lang, bool) {
+	w := strings.Join(strings.Fields(strings.ToLower(s)), " ")
+	w = strings.TrimPrefix(w, "bahasa ")
+	switch w {
+	case "indonesia", "indonesian", "indo", "id":
+		return locales.ID, true
+	case "inggris", "english", "en":
+		return locales.EN, true
+	}
+	return "", false
+}
+
+func (p profile) setLang(t *Turn, l locales.Lang) {
+	t.s.Profile.Lang = l
+	t.res.Lang = l
+	p.saved(t)
 }
 
 func (p profile) Tap(t *Turn, b Tap) {
@@ -153,9 +182,7 @@ func (p profile) Tap(t *Turn, b Tap) {
 	case step == pfView && b.Action == "lang":
 		t.goTo(pfLang)
 	case step == pfLang && b.Action == "setlang" && (b.Arg == string(locales.ID) || b.Arg == string(locales.EN)):
-		t.s.Profile.Lang = locales.Lang(b.Arg)
-		t.res.Lang = t.s.Profile.Lang
-		p.saved(t)
+		p.setLang(t, locales.Lang(b.Arg))
 	case step == pfProvince || step == pfRegency:
 		if !areaTap(t, &st.areaPick, step == pfRegency, b,
 			func(code string) { p.setArea(t, step, code) },
@@ -182,7 +209,7 @@ func (p profile) setArea(t *Turn, step, code string) {
 // saved confirms a profile change and shows the profile again.
 func (p profile) saved(t *Turn) {
 	t.st = nil
-	t.say(locales.Msg("profile.saved"))
+	t.say(locales.Lines(locales.Msg("profile.saved"), locales.Text{})) // an empty line before the profile
 	t.s.Conv.Step = pfView
 	t.s.Conv.Nonce++
 	p.Prompt(t)

@@ -1,10 +1,8 @@
 package flows
 
 import (
-	"cmp"
 	"context"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -15,7 +13,8 @@ import (
 )
 
 // Organizer reports: /peserta (counts and the roster as a CSV file) and /laporan (a readable summary
-// by regency). The organizer picks a meetup from buttons; each pick is checked against the role the
+// by regency, one message; when the regencies do not all fit, the caption of a CSV file with every
+// one). The organizer picks a meetup from buttons; each pick is checked against the role the
 // router read for this update, so a forged button for a meetup of another province is answered like
 // an unknown meetup.
 
@@ -62,16 +61,8 @@ const (
 	stepReportPick = "pick"
 	reportPageSize = 6
 	// reportWindow is how long after its end a meetup is still offered for reports.
-	reportWindow = 30 * 24 * time.Hour
-	// regencyBudget is the room, in UTF-16 units as Telegram counts, for /laporan's lines by regency:
-	// Telegram's 4,096 less a generous allowance for the rest (a title of up to maxTitleRunes, the
-	// date, headline, counts and the "and N more" line, at most about 800 in either language).
-	// Regencies that do not fit are summed up in one line.
-	regencyBudget = 4096 - 900
-	// regencyRowText bounds the UTF-16 length of a regency line without its name and numbers, in
-	// either language ("• : 0 registered, 0 came, 0 waiting for a seat" less the digits).
-	regencyRowText = 45
-	maxTitleRunes  = 120
+	reportWindow  = 30 * 24 * time.Hour
+	maxTitleRunes = 120
 )
 
 // Report actions in callback data: "rp:<nonce>:<action>[:<meetup>]".
@@ -86,7 +77,7 @@ const (
 var reportIDRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 
 // reports is /peserta (counts and the roster as a CSV file) and /laporan (a readable summary by
-// regency) for organizers.
+// regency, with a CSV file of every regency when they do not all fit) for organizers.
 type reports struct{}
 
 // reportsState is the kind of answer last asked for ("peserta" or "laporan") and the picker's page.
@@ -129,8 +120,7 @@ func (rp reports) Start(t *Turn, e Entry, arg string) {
 // arrived.
 func (rp reports) Prompt(t *Turn) {
 	if rp.source(t) == nil || t.s.Conv.Step != stepReportPick {
-		t.restart("", "")
-		t.say(locales.Msg("help.text"))
+		t.organizerDone(locales.Msg("help.text")) // with the way back to the organizer menu
 		return
 	}
 	n := len(t.res.Replies)
@@ -280,15 +270,10 @@ func (rp reports) participants(t *Turn, m *Meetup) {
 	})
 }
 
-// regencyRow is one line of /laporan's breakdown.
-type regencyRow struct {
-	name                   string
-	going, came, waiting   int
-	referred, referredCame int
-}
-
-// summary answers /laporan: RSVPs, waitlist, cancellations, attendance and referrals, then by
-// regency, under a headline such as "115 alumni dari 11 kabupaten/kota hadir".
+// summary answers /laporan: RSVPs, waitlist, cancellations, attendance and referrals, then the
+// regencies with the most alumni, under a headline such as "115 alumni dari 11 kabupaten/kota hadir".
+// It is one message within conversation.md's 1,000 characters: when the regencies do not all fit,
+// the message is the caption of a CSV file that holds every one of them.
 func (rp reports) summary(t *Turn, m *Meetup) {
 	rep := rp.source(t)
 	tally, err := rep.Tally(t.ctx, m.ID)
@@ -303,80 +288,18 @@ func (rp reports) summary(t *Turn, m *Meetup) {
 	}
 	lang := t.res.Lang
 	prov, _ := t.app.Atlas.Province(m.Province)
+	byRegency := ReportByRegency(t.app.Atlas, m, roster, t.in.Now)
+	title := shorten(m.Title, maxTitleRunes)
+	when := locales.FormatDateTimeRange(m.Start.In(prov.Zone), m.End.In(prov.Zone), lang, prov.ZoneName)
 
-	// From the day of the meetup on, the headline and the order are about who came; before, about who
-	// is registered.
-	byAttendance := !t.in.Now.Before(m.Start) && tally.CheckedIn > 0
-	rowsBy := map[string]*regencyRow{}
-	var total regencyRow
-	for _, e := range roster {
-		key, name := e.Regency, ""
-		if g, ok := t.app.Atlas.Regency(e.Regency); ok {
-			name = g.Name
-		} else {
-			key = "" // no profile (data deleted) or an unknown code: one "unknown" row
-		}
-		row := rowsBy[key]
-		if row == nil {
-			row = &regencyRow{name: name}
-			rowsBy[key] = row
-		}
-		for _, r := range []*regencyRow{row, &total} {
-			switch e.Status {
-			case SeatConfirmed:
-				r.going++
-			case SeatOffered, SeatWaitlisted:
-				r.waiting++
-			}
-			if !e.CheckedIn.IsZero() {
-				r.came++
-			}
-			if e.ReferredBy != 0 {
-				r.referred++
-				if !e.CheckedIn.IsZero() {
-					r.referredCame++
-				}
-			}
-		}
-	}
-	rows := make([]regencyRow, 0, len(rowsBy))
-	people, regencies := 0, 0
-	for key, r := range rowsBy {
-		n := r.going
-		if byAttendance {
-			n = r.came
-		}
-		people += n
-		if key != "" && n > 0 {
-			regencies++
-		}
-		rows = append(rows, *r)
-	}
-	slices.SortFunc(rows, func(a, b regencyRow) int {
-		if (a.name == "") != (b.name == "") { // the unknown row last
-			if a.name == "" {
-				return 1
-			}
-			return -1
-		}
-		first, second := [2]int{a.going, b.going}, [2]int{a.came, b.came}
-		if byAttendance {
-			first, second = second, first
-		}
-		return cmp.Or(cmp.Compare(first[1], first[0]), cmp.Compare(second[1], second[0]), strings.Compare(a.name, b.name))
-	})
-
-	lines := []locales.Text{
-		locales.Msg("report.summary_title", "Title", shorten(m.Title, maxTitleRunes),
-			"When", locales.FormatDateTimeRange(m.Start.In(prov.Zone), m.End.In(prov.Zone), lang, prov.ZoneName)),
-	}
+	lines := []locales.Text{locales.Msg("report.summary_title", "Title", title, "When", when)}
 	switch {
 	case m.Status == MeetupCancelled:
 		lines = append(lines, locales.Msg("report.meetup_cancelled"))
-	case byAttendance:
-		lines = append(lines, locales.Msg("report.headline_came", "People", people, "Regencies", regencies))
-	case people > 0:
-		lines = append(lines, locales.Msg("report.headline_going", "People", people, "Regencies", regencies))
+	case byRegency.ByAttendance:
+		lines = append(lines, locales.Msg("report.headline_came", "People", byRegency.People, "Regencies", byRegency.Regencies))
+	case byRegency.People > 0:
+		lines = append(lines, locales.Msg("report.headline_going", "People", byRegency.People, "Regencies", byRegency.Regencies))
 	default:
 		lines = append(lines, locales.Msg("report.headline_nobody"))
 	}
@@ -384,47 +307,93 @@ func (rp reports) summary(t *Turn, m *Meetup) {
 		locales.Msg("report.counts", "Confirmed", tally.Confirmed, "Capacity", tally.Capacity,
 			"Offered", tally.Offered, "Waitlisted", tally.Waitlisted, "CheckedIn", tally.CheckedIn,
 			"Cancelled", tally.Cancelled),
-		locales.Msg("report.referrals", "Referred", total.referred, "Came", total.referredCame))
-	if len(rows) > 0 {
-		lines = append(lines, locales.Text{}, locales.Msg("report.by_regency"))
-		shown, budget := rows, regencyBudget
-		for i, r := range rows {
-			if budget -= rowLength(r); budget < 0 {
-				shown = rows[:i]
-				break
-			}
+		locales.Msg("report.referrals", "Referred", byRegency.Total.Referred, "Came", byRegency.Total.ReferredCame))
+
+	reply := Reply{Buttons: [][]Button{{
+		t.button(locales.Msg("btn.report_participants"), actParticipants, m.ID),
+		t.button(locales.Msg("btn.report_other"), actReportList),
+	}}}
+	if rows := byRegency.Rows; len(rows) > 0 {
+		largest := max(len(roster), tally.Capacity, tally.Confirmed, tally.Offered, tally.Waitlisted,
+			tally.CheckedIn, tally.Cancelled)
+		shown := rows[:summaryRows(rows, title, when, largest)]
+		heading := locales.Msg("report.by_regency")
+		if len(shown) < len(rows) {
+			heading = locales.Msg("report.by_regency_top")
 		}
+		lines = append(lines, locales.Text{}, heading)
 		for _, r := range shown {
 			lines = append(lines, regencyLine(r))
 		}
 		if len(shown) < len(rows) {
-			var rest regencyRow
+			var rest RegencyRow
 			for _, r := range rows[len(shown):] {
-				rest.going += r.going
-				rest.came += r.came
-				rest.waiting += r.waiting
+				rest.Going += r.Going
+				rest.Came += r.Came
+				rest.Waiting += r.Waiting
 			}
 			lines = append(lines, locales.Msg("report.regency_more", "Count", len(rows)-len(shown),
-				"Going", rest.going, "Came", rest.came, "Waiting", rest.waiting))
+				"Going", rest.Going, "Came", rest.Came, "Waiting", rest.Waiting),
+				locales.Msg("report.regency_file"))
+			reply.File = &Attachment{Kind: FileRegencyCSV, Meetup: m.ID}
 		}
 	}
-	t.say(locales.Lines(lines...), []Button{
-		t.button(locales.Msg("btn.report_participants"), actParticipants, m.ID),
-		t.button(locales.Msg("btn.report_other"), actReportList),
-	})
+	reply.Text = locales.Lines(lines...)
+	t.add(reply)
 }
 
-func regencyLine(r regencyRow) locales.Text {
-	if r.name == "" {
-		return locales.Msg("report.regency_unknown_row", "Going", r.going, "Came", r.came, "Waiting", r.waiting)
+const (
+	// summaryMaxRows is how many regencies /laporan's message shows at most; the rest, when there
+	// are more, are summed up in one line and listed in the CSV file.
+	summaryMaxRows = 5
+	// summaryBudget is the room, in UTF-16 units as Telegram counts, for /laporan's whole message:
+	// conversation.md's 1,000 characters (and under a caption's 1,024).
+	summaryBudget = 1000
+	// summaryText bounds the UTF-16 length of the summary's words other than the title, the date,
+	// the numbers and the regency lines, in either language: the title's and the headline's words,
+	// the counts' labels, the referrals line, the heading, the "and N more" line and the file note.
+	summaryText = 440
+	// regencyRowText bounds the UTF-16 length of a regency line without its name and numbers, in
+	// either language ("• : 0 with a seat, 0 came, 0 on the waiting list" less the digits).
+	regencyRowText = 45
+)
+
+// summaryRows is how many of the rows (most alumni first) /laporan's message can show: at most
+// summaryMaxRows, and only as many as fit in summaryBudget with everything else the message says.
+// Every number is counted as long as the largest (largest), which bounds them all: the tally's counts
+// and the roster's size.
+func summaryRows(rows []RegencyRow, title, when string, largest int) int {
+	n := min(len(rows), summaryMaxRows)
+	for n > 0 && summaryLength(rows[:n], title, when, largest) > summaryBudget {
+		n--
 	}
-	return locales.Msg("report.regency_row", "Name", r.name, "Going", r.going, "Came", r.came, "Waiting", r.waiting)
+	return n
 }
 
-// rowLength bounds the length of a regency's line in UTF-16 units, as Telegram counts.
-func rowLength(r regencyRow) int {
-	digits := len(strconv.Itoa(r.going)) + len(strconv.Itoa(r.came)) + len(strconv.Itoa(r.waiting))
-	return len(utf16.Encode([]rune(r.name))) + regencyRowText + digits
+// summaryLength bounds the UTF-16 length of /laporan's message showing these rows: fourteen numbers
+// outside the rows (counts, headline, referrals, the "and N more" line) and three in each row.
+func summaryLength(shown []RegencyRow, title, when string, largest int) int {
+	digits := numberLength(largest)
+	size := utf16Len(title) + utf16Len(when) + summaryText + 14*digits
+	for _, r := range shown {
+		size += utf16Len(r.Name) + regencyRowText + 3*digits
+	}
+	return size
+}
+
+// numberLength is the length of n as num writes it, thousands separators included.
+func numberLength(n int) int {
+	d := len(strconv.Itoa(n))
+	return d + (d-1)/3
+}
+
+func utf16Len(s string) int { return len(utf16.Encode([]rune(s))) }
+
+func regencyLine(r RegencyRow) locales.Text {
+	if r.Regency == "" {
+		return locales.Msg("report.regency_unknown_row", "Going", r.Going, "Came", r.Came, "Waiting", r.Waiting)
+	}
+	return locales.Msg("report.regency_row", "Name", r.Name, "Going", r.Going, "Came", r.Came, "Waiting", r.Waiting)
 }
 
 // shorten cuts s to at most n runes, marking the cut with an ellipsis.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -203,7 +204,7 @@ func TestReportsRefuseOtherProvinces(t *testing.T) {
 		for _, action := range []string{"p", "l"} {
 			forged := fmt.Sprintf("rp:%d:%s:%s", org.s.Conv.Nonce, action, rpGorontalo)
 			got := w.input(org, flows.Input{Kind: flows.KindButton, Data: forged, MessageID: 1})
-			expectIn(t, got, "Hmm, acara itu tidak ada di daftarmu.")
+			expectIn(t, got, "Hmm, aku tidak menemukan acara itu di wilayahmu.")
 			rpExpectNot(t, got, "Gorontalo", "Rahmat", "Terdaftar")
 			if len(rpFiles(org)) != 0 {
 				t.Fatalf("forged %q sent a file: %+v", forged, rpFiles(org))
@@ -214,8 +215,8 @@ func TestReportsRefuseOtherProvinces(t *testing.T) {
 				t.Fatalf("unknown meetup answered\n%s\nbut another province's\n%s", again, got)
 			}
 		}
-		expectIn(t, w.send(org, cmd+" "+rpGorontalo), "Hmm, acara itu tidak ada di daftarmu.")
-		expectIn(t, w.send(org, cmd+" x}:meetup"), "Hmm, acara itu tidak ada di daftarmu.")
+		expectIn(t, w.send(org, cmd+" "+rpGorontalo), "Hmm, aku tidak menemukan acara itu di wilayahmu.")
+		expectIn(t, w.send(org, cmd+" x}:meetup"), "Hmm, aku tidak menemukan acara itu di wilayahmu.")
 		if len(rpFiles(org)) != 0 {
 			t.Fatalf("%s %s sent a file", cmd, rpGorontalo)
 		}
@@ -269,14 +270,16 @@ func TestReportPickerPromptsAndEdgeCases(t *testing.T) {
 	expectIn(t, w.send(org, "/laporan"), "/bantuan")
 }
 
-// A national meetup with alumni from every regency: the report stays under Telegram's 4,096
-// characters in both languages, the long tail summed up in one line.
-func TestSummaryReportFitsTelegram(t *testing.T) {
+// A national meetup with alumni from every regency and the longest title: the report is one message
+// within 1,000 characters in both languages, the caption of a CSV file with every regency; it shows
+// the regencies with the most alumni and sums the rest up in one line.
+func TestSummaryReportFitsOneMessage(t *testing.T) {
 	w := newReportWorld(t)
 	ctx := context.Background()
 	national := w.demo[1]
-	national.ID, national.Capacity = "nasional", 1000
+	national.ID, national.Capacity = "nasional", 100000
 	national.Title = strings.Repeat("Temu Alumni Nasional Kartu Prakerja ", 6)
+	national.End = national.Start.Add(26 * time.Hour) // a date range over two days: the longest "When"
 	if err := w.st.SaveMeetup(ctx, national); err != nil {
 		t.Fatal(err)
 	}
@@ -293,18 +296,67 @@ func TestSummaryReportFitsTelegram(t *testing.T) {
 	for _, lang := range []string{"id", "en"} {
 		admin.s.Conv = flows.Conv{}
 		got := w.input(admin, flows.Input{Kind: flows.KindCommand, Command: "laporan", Payload: "nasional", LangCode: lang})
-		if n := len(utf16.Encode([]rune(strings.TrimSuffix(got, "\n")))); n > 4096 {
+		if n := len(utf16.Encode([]rune(strings.TrimSuffix(got, "\n")))); n > 1000 {
 			t.Fatalf("%s report is %d characters:\n%s", lang, n, got)
 		}
-		expectIn(t, got, fmt.Sprintf("%d alumni", regencies))
-		rows := strings.Count(got, "\n• ") - 1
-		more := fmt.Sprintf("…dan %d kabupaten/kota lain: %d dapat kursi, 0 hadir\n", regencies-rows, regencies-rows)
-		if lang == "en" {
-			more = fmt.Sprintf("…and %d more regencies and cities: %d with a seat, 0 came\n", regencies-rows, regencies-rows)
+		if len(admin.last.Replies) != 1 {
+			t.Fatalf("%s report is %d messages", lang, len(admin.last.Replies))
 		}
-		if rows < 38 { // a whole province fits, even Jawa Timur
-			t.Errorf("%s report shows only %d regencies", lang, rows)
+		if fs := rpFiles(admin); len(fs) != 1 || fs[0] != (flows.Attachment{Kind: flows.FileRegencyCSV, Meetup: "nasional"}) {
+			t.Fatalf("%s report files = %+v", lang, fs)
+		}
+		expectIn(t, got, fmt.Sprintf("%s alumni", locales.FormatNumber(int64(regencies), locales.LangFromCode(lang))))
+		rows := strings.Count(got, "\n• ") - 1
+		more := fmt.Sprintf("…dan %d kabupaten/kota lain: %d dapat kursi, 0 hadir\n📎 Rincian semua kabupaten/kota ada di file CSV ini.", regencies-rows, regencies-rows)
+		if lang == "en" {
+			more = fmt.Sprintf("…and %d more regencies and cities: %d with a seat, 0 came\n📎 Every regency and city is in this CSV file.", regencies-rows, regencies-rows)
+		}
+		if rows < 1 || rows > 5 {
+			t.Errorf("%s report shows %d regencies, want 1 to 5", lang, rows)
 		}
 		expectIn(t, got, more)
+	}
+}
+
+// The length bound /laporan relies on holds for every regency name and the largest numbers: the
+// worst case the code allows is measured by rendering it.
+func TestSummaryLengthBoundHolds(t *testing.T) {
+	w := newReportWorld(t)
+	cat := locales.MustLoad()
+	var longest []flows.RegencyRow
+	for _, p := range w.app.Atlas.Provinces() {
+		for _, g := range w.app.Atlas.Regencies(p.Code) {
+			longest = append(longest, flows.RegencyRow{Regency: g.Code, Name: g.Name})
+		}
+	}
+	slices.SortFunc(longest, func(a, b flows.RegencyRow) int { return len(b.Name) - len(a.Name) })
+	const big = 100000
+	title := strings.Repeat("W", 120)
+	for _, lang := range []locales.Lang{locales.ID, locales.EN} {
+		start := time.Date(2027, 9, 15, 9, 0, 0, 0, time.UTC)
+		when := locales.FormatDateTimeRange(start, start.Add(26*time.Hour), lang, "WITA")
+		for n := 1; n <= 5; n++ {
+			rows := make([]flows.RegencyRow, n)
+			for i := range rows {
+				rows[i] = flows.RegencyRow{Regency: longest[i].Regency, Name: longest[i].Name, Going: big, Came: big, Waiting: big}
+			}
+			bound := flows.SummaryLength(rows, title, when, big)
+			lines := []locales.Text{
+				locales.Msg("report.summary_title", "Title", title, "When", when),
+				locales.Msg("report.headline_going", "People", big, "Regencies", big),
+				{}, locales.Msg("report.counts", "Confirmed", big, "Capacity", big, "Offered", big, "Waitlisted", big, "CheckedIn", big, "Cancelled", big),
+				locales.Msg("report.referrals", "Referred", big, "Came", big),
+				{}, locales.Msg("report.by_regency_top"),
+			}
+			for _, r := range rows {
+				lines = append(lines, locales.Msg("report.regency_row", "Name", r.Name, "Going", r.Going, "Came", r.Came, "Waiting", r.Waiting))
+			}
+			lines = append(lines, locales.Msg("report.regency_more", "Count", big, "Going", big, "Came", big, "Waiting", big),
+				locales.Msg("report.regency_file"))
+			got := len(utf16.Encode([]rune(cat.Render(lang, locales.Lines(lines...)))))
+			if got > bound {
+				t.Errorf("%s, %d rows: the message is %d characters, over the bound %d", lang, n, got, bound)
+			}
+		}
 	}
 }

@@ -127,7 +127,8 @@ func (t *Turn) load() {
 }
 
 // permit says whether the user may use f, answering when they may not. kind is what reached for it:
-// an organizer's conversation reached by anyone else ends with a polite refusal; an alumnus's
+// an organizer's conversation reached by anyone else ends with a polite refusal (and, for someone
+// without a profile, onboarding's question as the way on); an alumnus's
 // button pressed before onboarding is stale, a command or answer leads back to onboarding.
 func (t *Turn) permit(f Flow, kind Kind) bool {
 	switch f.Role() {
@@ -150,6 +151,13 @@ func (t *Turn) permit(f Flow, kind Kind) bool {
 		if !r.Organizer {
 			if cur := t.current(); cur != nil && cur.Role() >= NeedOrganizer {
 				t.restart("", "")
+			}
+			if !t.onboarded() {
+				// Someone without a profile gets the way an alumnus starts: its question, with its
+				// buttons, in the same message.
+				t.say(locales.Msg("admin.refused_new"))
+				onboarding{}.resume(t)
+				return false
 			}
 			t.say(locales.Msg("admin.refused"), homeButtons(t)...) // a way on for an alumnus
 			return false
@@ -183,22 +191,32 @@ func (t *Turn) command() {
 	}
 	e, ok := registry.command(t.in.Command)
 	if !ok {
-		if !t.onboarded() {
-			t.say(locales.Msg("onboard.finish_first"))
-			onboarding{}.resume(t)
-			return
-		}
-		t.say(locales.Msg("unknown.command"), homeButtons(t)...)
+		t.unknownCommand()
 		return
 	}
 	if !t.permit(e.flow, KindCommand) {
 		return
 	}
 	if !enabled(t.app, e.flow) { // switched off: its commands are unknown
-		t.say(locales.Msg("unknown.command"), homeButtons(t)...)
+		t.unknownCommand()
 		return
 	}
 	e.flow.Start(t, e.entry, t.in.Payload)
+}
+
+// unknownCommand answers a command the bot does not know (or has switched off) with the way on:
+// the home buttons, or onboarding's open question for someone without a profile; a panitia
+// without one gets the way to their menu.
+func (t *Turn) unknownCommand() {
+	switch {
+	case t.onboarded():
+		t.say(locales.Msg("unknown.command"), homeButtons(t)...)
+	case t.userRole().Organizer:
+		t.organizerDone(locales.Msg("unknown.command"))
+	default:
+		t.say(locales.Msg("onboard.finish_first"))
+		onboarding{}.resume(t)
+	}
 }
 
 var payloadRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)

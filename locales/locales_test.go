@@ -218,7 +218,7 @@ func TestLoad(t *testing.T) {
 	if got, want := c.Render(ID, Common.Generic), "Maaf, ada gangguan sebentar di sistem kami. Coba lagi dalam beberapa menit ya."; got != want {
 		t.Errorf("Render(ID, Common.Generic) = %q, want %q", got, want)
 	}
-	if got, want := c.Render(EN, Common.Stale), "This button has expired. Here's the latest info:"; got != want {
+	if got, want := c.Render(EN, Common.Stale), "This button has expired. Let's carry on from here:"; got != want {
 		t.Errorf("Render(EN, Common.Stale) = %q, want %q", got, want)
 	}
 }
