@@ -362,7 +362,7 @@ func TestEksporFilesByRole(t *testing.T) {
 	}
 	// The alumni list by a forged button: refused.
 	nonce := strings.Split(org.last.Replies[0].Buttons[0][0].Data, ":")[1]
-	expectIn(t, w.input(org, flows.Input{Kind: flows.KindButton, Data: "ex:" + nonce + ":alumni"}), "super-admin")
+	expectIn(t, w.input(org, flows.Input{Kind: flows.KindButton, Data: "ex:" + nonce + ":alumni"}), "panitia pusat")
 	for _, r := range org.last.Replies {
 		if r.File != nil {
 			t.Fatalf("a file went out: %+v", r.File)
