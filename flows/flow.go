@@ -73,6 +73,7 @@ var registry = register(
 	create{},
 	reports{},
 	home{},
+	broadcastFlow{}, broadcastButtons{}, joinFlow{},
 )
 
 // flowSet is the registry, indexed by what the router looks up.

@@ -24,6 +24,8 @@ type App struct {
 	// ButtonKey signs buttons that must not be forged outside a conversation (survey answers). Every
 	// replica needs the same key; main derives it like the check-in secret.
 	ButtonKey []byte
+	// Broadcasts keeps announcements (/siaran) and their audiences; nil: /siaran answers as unknown.
+	Broadcasts Broadcasts
 }
 
 // Step applies one input to a session. Wrong input is answered with a re-prompt; an error means the
@@ -274,7 +276,8 @@ func (t *Turn) tap() {
 		f = registry.flow(b.Flow)
 	}
 	if _, isGlobal := f.(globalFlow); isGlobal {
-		if !t.onboarded() || !enabled(t.app, f) {
+		// An organizer's global buttons (an announcement's "Hentikan") work without an alumnus profile.
+		if (!t.onboarded() && f.Role() < NeedOrganizer) || !enabled(t.app, f) {
 			t.stale()
 			return
 		}

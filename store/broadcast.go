@@ -142,6 +142,9 @@ func decodeBroadcast(id string, h map[string]string) (*flows.Broadcast, error) {
 	b.Total, b.Sent, b.Failed, b.Blocked, b.NotFound, b.Skipped =
 		n("total"), n("sent"), n("failed"), n("blocked"), n("not_found"), n("skipped")
 	b.Started, b.Finished = ms("started"), ms("finished")
+	if pm := n("pm"); pm != 0 {
+		b.Progress = int(pm)
+	}
 	if c := ms("created"); !c.IsZero() {
 		b.Created = c
 	}
@@ -219,6 +222,12 @@ func (s *Store) StartDueBroadcasts(ctx context.Context, now time.Time) (int, err
 		}
 	}
 	return len(ids), nil
+}
+
+// SetBroadcastProgress records the organizer's progress message of a job that had none (a scheduled
+// one: its progress is a new message when it starts).
+func (s *Store) SetBroadcastProgress(ctx context.Context, id string, message int) error {
+	return wrapErr(s.rdb.HSet(ctx, s.bcJob(id), "pm", message).Err(), "progress message of %s", id)
 }
 
 // FinishBroadcast takes a job that is over off the active list.
