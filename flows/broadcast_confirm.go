@@ -49,8 +49,12 @@ func (a *App) broadcastLine(b Broadcast, now time.Time, lang locales.Lang) local
 	if b.State == BcScheduled {
 		when = b.SendAt
 	}
+	st := b.State
+	if st == BcStopped && b.Started.IsZero() && b.Settled() == 0 {
+		st = "cancelled" // a schedule cancelled before it started
+	}
 	return locales.Lines(locales.Msg("bc.list_item", "When", locales.FormatDateTime(when.In(z.Zone), lang, z.ZoneName),
-		"State", b.State, "Sent", b.Sent, "Total", b.Total), a.audienceLabel(b.Audience, ""))
+		"State", st, "Sent", b.Sent, "Total", b.Total), a.audienceLabel(b.Audience, ""))
 }
 
 // audienceLabel is the line naming an audience: "👥 Untuk: alumni provinsi Jawa Timur". title is the

@@ -64,6 +64,10 @@ func (a *App) BroadcastProgress(b Broadcast, now time.Time) Reply {
 		return Reply{Text: locales.Msg("bc.summary_done", "Sent", b.Sent, "Total", b.Total, "Failed", failed, "Blocked", b.Blocked),
 			Buttons: [][]Button{{bcGlobalButton(locales.Msg("bc.btn_list"), "list", "")}}}
 	case BcStopped:
+		if b.Started.IsZero() && b.Settled() == 0 { // stopped before it started: a schedule cancelled
+			return Reply{Text: locales.Msg("bc.summary_cancelled"),
+				Buttons: [][]Button{{bcGlobalButton(locales.Msg("bc.btn_list"), "list", "")}}}
+		}
 		return Reply{Text: locales.Msg("bc.summary_stopped", "Sent", b.Sent, "Total", b.Total, "Failed", failed,
 			"Blocked", b.Blocked, "Unsent", max(b.Total-b.Sent-failed-b.Blocked, 0)),
 			Buttons: [][]Button{{bcGlobalButton(locales.Msg("bc.btn_list"), "list", "")}}}
@@ -111,6 +115,10 @@ func (broadcastButtons) Tap(t *Turn, b Tap) {
 		}
 		if job == nil || !audienceAllowed(t.userRole(), job.Audience) {
 			t.res.Notice = locales.Msg("bc.not_yours")
+			if t.current() != nil { // a forged or foreign button: the conversation goes on
+				t.prompt()
+				return
+			}
 			t.enter(broadcastFlow{}, bcList)
 			return
 		}

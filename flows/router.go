@@ -72,7 +72,7 @@ func joinReplies(rs []Reply) []Reply {
 	}
 	out := make([]Reply, 0, len(rs))
 	for _, r := range rs {
-		if n := len(out); n > 0 && joinable(out[n-1]) && !r.Edit && r.File == nil {
+		if n := len(out); n > 0 && joinable(out[n-1]) && !r.Edit && r.File == nil && r.Copy == nil && r.Photo == "" && r.Venue == nil {
 			prev := out[n-1]
 			r.Text = locales.Lines(prev.Text, r.Text)
 			out[n-1] = r
@@ -84,7 +84,9 @@ func joinReplies(rs []Reply) []Reply {
 }
 
 // joinable says whether a reply can take the next one under it.
-func joinable(r Reply) bool { return len(r.Buttons) == 0 && !r.Edit && r.File == nil }
+func joinable(r Reply) bool {
+	return len(r.Buttons) == 0 && !r.Edit && r.File == nil && r.Copy == nil && r.Photo == "" && r.Venue == nil
+}
 
 // validUTF8 replaces invalid UTF-8 in what an input carries, as JSON does: what the store keeps of
 // it (a name, the last tap) is then what the flows saw, so a double tap is still recognised after the
