@@ -20,6 +20,7 @@ type broadcastFlow struct{}
 
 type bcState struct {
 	Copy    CopyOf   `json:"c,omitzero"`
+	Text    string   `json:"t,omitempty"` // the announcement as typed, where there is no message to copy
 	Aud     Audience `json:"a,omitzero"`
 	RegProv string   `json:"rp,omitempty"` // the province whose regency is asked
 	Meetup  string   `json:"m,omitempty"`  // attached meetup
@@ -51,6 +52,7 @@ const (
 	bcQuestionMax  = 200 // characters of a survey question
 	bcOptionMax    = 40  // characters of a survey answer (a button)
 	bcMaxWave      = 999
+	bcTextMax      = 4000 // Telegram's limit is 4,096 characters
 )
 
 func (broadcastFlow) Name() string        { return "bc" }
@@ -108,12 +110,16 @@ func (f broadcastFlow) Text(t *Turn, text string) {
 	st := state[bcState](t)
 	switch t.s.Conv.Step {
 	case bcWrite:
-		if t.in.OwnMessageID == 0 || text == "" {
+		switch {
+		case text == "" || len(text) > bcTextMax:
 			t.say(locales.Msg("bc.write_again"))
 			f.Prompt(t)
 			return
+		case t.in.OwnMessageID == 0: // no message to copy (the console): the text is sent as typed
+			st.Text = text
+		default:
+			st.Copy = CopyOf{Chat: t.in.UserID, Message: t.in.OwnMessageID}
 		}
-		st.Copy = CopyOf{Chat: t.in.UserID, Message: t.in.OwnMessageID}
 		t.goTo(bcAud)
 	case bcAudProv:
 		p, ok := t.app.Atlas.FindProvince(text)

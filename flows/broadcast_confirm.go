@@ -128,7 +128,7 @@ func (f broadcastFlow) zone(t *Turn) area.Province {
 // because the copy must be the organizer's message as it is.
 func (f broadcastFlow) preview(t *Turn) {
 	st := state[bcState](t)
-	if st.Copy.Message == 0 {
+	if st.Copy.Message == 0 && st.Text == "" {
 		t.restart(f.Name(), bcWrite)
 		f.Prompt(t)
 		return
@@ -138,7 +138,7 @@ func (f broadcastFlow) preview(t *Turn) {
 		t.fail(err)
 		return
 	}
-	copyReply := t.app.recipientReply(Broadcast{Copy: st.Copy, Meetup: st.Meetup}, t.in.UserID, t.s.Profile, st.Survey,
+	copyReply := t.app.recipientReply(Broadcast{Copy: st.Copy, Text: st.Text, Meetup: st.Meetup}, t.in.UserID, t.s.Profile, st.Survey,
 		func(label locales.Text) Button { return t.button(label, "x") })
 	t.add(copyReply)
 	lim := limitedTo(t.userRole())
@@ -174,7 +174,7 @@ func (f broadcastFlow) preview(t *Turn) {
 func (f broadcastFlow) confirm(t *Turn, at time.Time) {
 	st := state[bcState](t)
 	r := t.userRole()
-	if st.Copy.Message == 0 {
+	if st.Copy.Message == 0 && st.Text == "" {
 		t.restart(f.Name(), bcWrite)
 		f.Prompt(t)
 		return
@@ -192,7 +192,7 @@ func (f broadcastFlow) confirm(t *Turn, at time.Time) {
 	}
 	zone := f.zone(t)
 	b := Broadcast{
-		ID: BroadcastID(NextOp(t.ctx), t.in.Now), Organizer: t.in.UserID, Lang: t.res.Lang, Copy: st.Copy,
+		ID: BroadcastID(NextOp(t.ctx), t.in.Now), Organizer: t.in.UserID, Lang: t.res.Lang, Copy: st.Copy, Text: st.Text,
 		Audience: st.Aud, Meetup: st.Meetup, Survey: st.Survey != nil, SendAt: at, Zone: zone.Code,
 	}
 	if at.IsZero() {

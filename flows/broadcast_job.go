@@ -59,6 +59,7 @@ type Broadcast struct {
 	Organizer int64        `json:"o"`
 	Lang      locales.Lang `json:"l"`
 	Copy      CopyOf       `json:"c"`
+	Text      string       `json:"t,omitempty"` // sent as text when Copy names no message (the console)
 	Audience  Audience     `json:"a"`
 	Meetup    string       `json:"m,omitempty"` // attached meetup: recipients get "Aku ikut"
 	Survey    bool         `json:"s,omitempty"` // a survey is saved under the broadcast's id

@@ -49,6 +49,9 @@ func (a *App) recipientReply(b Broadcast, to int64, p *Profile, sv *Survey, prev
 			kb = append(kb, []Button{join})
 		}
 	}
+	if b.Copy.Message == 0 {
+		return Reply{Text: locales.Raw(b.Text), Buttons: kb}
+	}
 	c := b.Copy
 	return Reply{Copy: &c, Buttons: kb}
 }

@@ -46,7 +46,8 @@ const usage = `usage: alumnibot <command>
 
 commands:
   serve     run the bot against Telegram (configuration from the environment, see README.md)
-  console   chat with the bot in this terminal on an in-memory Redis (-admin: as an organizer)`
+  console   chat with the bot in this terminal on an in-memory Redis (-admin: as an organizer)
+  reindex   rebuild the audience indexes of announcements from the alumni's profiles (REDIS_URL)`
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
@@ -65,6 +66,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			return err
 		}
 		return console(ctx, consoleOptions{Admin: *admin, LangCode: *lang}, stdin, stdout)
+	case "reindex":
+		return reindex(ctx, getenv, stdout)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprintln(stdout, usage)
 		return nil
@@ -88,6 +91,7 @@ func newApp(st *store.Store, admins []int64) (*flows.Engine, *locales.Catalog, e
 		super[id] = true
 	}
 	app := &flows.App{Atlas: atlas, Meetups: st, Roles: st, SuperAdmins: super, Grants: st, Desk: st, Writer: st, Reports: st}
+	app.Broadcasts = st // /siaran
 	return &flows.Engine{App: app, Sessions: st}, cat, nil
 }
 
@@ -188,14 +192,20 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 	}}
 	// Every replica consumes the notices lane: the consumer group hands each notice to one of them.
 	notices := b.NoticesLane(st, engine.App, bot.LaneConfig{})
+	// Every replica moves announcements along (builds, feeds the bulk lane, edits progress); the bulk
+	// lane sends them with the kind bot.BroadcastKindName: &bot.BroadcastKind{Store: st, App: engine.App}.
+	broadcasts := b.BroadcastRunner(bot.BroadcastRunnerConfig{Store: st, App: engine.App})
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	schedDone, lanesDone := make(chan error, 1), make(chan struct{})
 	go func() { schedDone <- sched.Run(runCtx) }()
 	go func() { defer close(lanesDone); notices.Run(runCtx, 2*time.Second) }()
+	bcDone := make(chan struct{})
+	go func() { defer close(bcDone); broadcasts.Run(runCtx) }()
 	err = b.Run(runCtx)
 	cancel() // Run returns on shutdown or a start-up error: stop the scheduler and the lanes either way
 	<-lanesDone
+	<-bcDone
 	if schedErr := <-schedDone; err == nil {
 		err = schedErr
 	}
@@ -203,5 +213,26 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 		return err
 	}
 	log.Info("stopped")
+	return nil
+}
+
+// reindex rebuilds the audience indexes from the profiles (store.Reindex): after a crash between a
+// profile's commit and its index write, or when upgrading from a version without them.
+func reindex(ctx context.Context, getenv func(string) string, stdout io.Writer) error {
+	url := getenv("REDIS_URL")
+	if url == "" {
+		return errors.New("REDIS_URL is required, e.g. redis://localhost:6379/0")
+	}
+	rdb, err := store.Open(url, 4)
+	if err != nil {
+		return err
+	}
+	defer rdb.Close()
+	prefix := getenv("REDIS_PREFIX")
+	n, err := store.New(rdb, prefix).Reindex(ctx)
+	if err != nil {
+		return fmt.Errorf("reindex: %w", err)
+	}
+	fmt.Fprintf(stdout, "indexed %d active alumni\n", n)
 	return nil
 }
