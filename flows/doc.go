@@ -23,6 +23,8 @@
 //	checkin.go      checkin      /checkin, ci_ links         organizer
 //	create*.go      create       /buatacara                  organizer
 //	reports.go      reports      /peserta, /laporan          organizer
+//	broadcast*.go   broadcastFlow /siaran                    organizer
+//	broadcast_send.go broadcastButtons, joinFlow: "bx:" (stop, list; organizer), "bj:" (Aku ikut; alumnus)
 //
 // All are listed once, in `var registry` (flow.go). The router (router.go, App.Step) maps a command
 // to the flow whose Entry it is, a /start payload to the flow of its prefix, a button to the flow its

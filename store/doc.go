@@ -52,5 +52,17 @@
 //	ab:lock:<name>             string  a replica's token while it runs a periodic job   expires with the job
 //	ab:migrated:mine           string  "1" once the places of older versions were indexed (mine.go)
 //
+// Announcements (/siaran; audience.go, broadcast.go, broadcast.lua):
+//
+//	ab:aud:{a<n>}:all          set     active alumni of shard n (user id % 64); also :p:<province>,
+//	                                   :r:<regency>, :w:<wave>; written after each profile commit
+//	ab:aud:{a<n>}:bc:<id>      zset    a job's frozen snapshot of shard n while its list is built
+//	ab:{bc:<id>}:job           hash    def (JSON flows.Broadcast), state, figures, build and feed cursors
+//	ab:{bc:<id>}:r:<c>         list    chunk c of the job's recipients (≤ 1,000), deleted once queued
+//	ab:{bc:<id>}:q             stream  the job's entries of the bulk lane (k=bc, to, bc)
+//	ab:bc:recent               zset    jobs by creation (unix ms)
+//	ab:bc:due                  zset    scheduled jobs by send time (unix ms)
+//	ab:bc:active               set     jobs being built or sent, or waiting for their summary
+//
 // This package may import flows and locales (it implements flows' interfaces); nothing else of the project.
 package store
