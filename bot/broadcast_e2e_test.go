@@ -160,3 +160,35 @@ func TestBroadcastAuthorization(t *testing.T) {
 		t.Fatalf("after stop: %+v", job)
 	}
 }
+
+// Wrong answers get specific re-prompts; a regency name that fits two gets both as buttons; a
+// meetup's confirmed alumni are an audience of their own.
+func TestBroadcastRePromptsAndMeetupGroup(t *testing.T) {
+	parallel(t)
+	c := e2e.Start(t)
+	drive := bcBot(t, c)
+	say := sayer(c, "id")
+	rina := c.Alumnus("Rina", "id")
+	c.App.SuperAdmins[rina.ID] = true
+	vita := c.Alumnus("Vita", "id").Onboard()
+	budi := c.Alumnus("Budi", "id").Onboard()
+	vita.Send("/start ev_jambi-2027").Tap(say("btn.rsvp"))
+
+	rina.Send("/siaran").Tap(say("bc.btn_new")).Sticker().Expect("Tulis pengumumannya").
+		Send("Sampai jumpa besok!").
+		Tap(say("bc.btn_province")).Send("Atlantis").Expect(say("bc.province_unknown", "Text", "Atlantis")).
+		Tap(say("bc.btn_back")).Tap(say("bc.btn_regency")).Send("Gorontalo").Send("gorontalo").
+		Expect(say("bc.regency_which")).Tap(say("bc.btn_back")).
+		Tap(say("bc.btn_meetup_group")).Tap("Temu Alumni Jambi").Tap(say("bc.grp_going")).
+		Tap(say("bc.btn_no_meetup")).Tap(say("bc.btn_add_survey")).
+		Send("Datang?\nYa\n"+strings.Repeat("x", 41)).Expect(say("bc.survey_option_long", "Max", 40, "Option", strings.Repeat("x", 29)+"…")).
+		Tap(say("bc.btn_no_survey")).Expect(say("bc.preview", "Count", 1)).
+		Tap(say("bc.btn_schedule")).Send("1 Januari 2020 10.00").Expect(say("bc.when_past")).
+		Tap(say("bc.btn_back_preview")).Tap(say("bc.btn_send_now"))
+	drive()
+	vita.Expect("Sampai jumpa besok!")
+	if strings.Contains(budi.Transcript(), "Sampai jumpa besok!") {
+		t.Error("an alumnus without a seat got the announcement to the confirmed ones")
+	}
+	rina.Expect(say("bc.summary_done", "Sent", 1, "Total", 1, "Failed", 0, "Blocked", 0))
+}
