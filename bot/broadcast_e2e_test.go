@@ -181,7 +181,7 @@ func TestBroadcastRePromptsAndMeetupGroup(t *testing.T) {
 		Expect(say("bc.regency_which")).Tap(say("bc.btn_back")).
 		Tap(say("bc.btn_meetup_group")).Tap("Temu Alumni Jambi").Tap(say("bc.grp_going")).
 		Tap(say("bc.btn_no_meetup")).Tap(say("bc.btn_add_survey")).
-		Send("Datang?\nYa\n"+strings.Repeat("x", 41)).Expect(say("bc.survey_option_long", "Max", 40, "Option", strings.Repeat("x", 29)+"…")).
+		Send("Datang?\nYa\n" + strings.Repeat("x", 41)).Expect(say("bc.survey_option_long", "Max", 40, "Option", strings.Repeat("x", 29)+"…")).
 		Tap(say("bc.btn_no_survey")).Expect(say("bc.preview", "Count", 1)).
 		Tap(say("bc.btn_schedule")).Send("1 Januari 2020 10.00").Expect(say("bc.when_past")).
 		Tap(say("bc.btn_back_preview")).Tap(say("bc.btn_send_now"))

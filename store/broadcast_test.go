@@ -298,3 +298,75 @@ func TestScheduledBroadcastStartsWhenDue(t *testing.T) {
 		t.Fatalf("recent = %+v", rs)
 	}
 }
+
+// Three replicas build, feed and send one job at once: every recipient once, figures exact.
+func TestBroadcastThreeReplicas(t *testing.T) {
+	ctx := context.Background()
+	srv := redistest.Start(t)
+	s := store.New(srv.Client(t), "")
+	seed(t, s, 3000)
+	if _, err := s.CreateBroadcast(ctx, flows.Broadcast{ID: "bthree", Audience: flows.Audience{Kind: flows.AudAll}}, now); err != nil {
+		t.Fatal(err)
+	}
+	type result struct {
+		got map[string]int
+		err error
+	}
+	results := make(chan result, 3)
+	for r := range 3 {
+		go func() {
+			rs := store.New(srv.Client(t), "") // a replica of its own
+			got := map[string]int{}
+			consumer := "replica" + strconv.Itoa(r)
+			for range 2000 {
+				if _, err := rs.BuildBroadcast(ctx, "bthree", now); err != nil {
+					results <- result{err: err}
+					return
+				}
+				if _, err := rs.Feed(ctx, "bthree", 100, 100, now); err != nil {
+					results <- result{err: err}
+					return
+				}
+				msgs, err := rs.ReadQueue(ctx, store.BulkLane, rs.BroadcastQueue("bthree"), consumer, 30)
+				if err != nil {
+					results <- result{err: err}
+					return
+				}
+				for _, m := range msgs {
+					got[m.Fields["to"]]++
+					if err := rs.BroadcastDone(ctx, "bthree", m, "sent", now); err != nil {
+						results <- result{err: err}
+						return
+					}
+					if err := rs.AckQueue(ctx, store.BulkLane, m); err != nil {
+						results <- result{err: err}
+						return
+					}
+				}
+				if job, err := rs.Broadcast(ctx, "bthree"); err == nil && job.State == flows.BcDone {
+					break
+				}
+			}
+			results <- result{got: got}
+		}()
+	}
+	all := map[string]int{}
+	for range 3 {
+		r := <-results
+		if r.err != nil {
+			t.Fatal(r.err)
+		}
+		for k, v := range r.got {
+			all[k] += v
+		}
+	}
+	job, _ := s.Broadcast(ctx, "bthree")
+	if job.State != flows.BcDone || job.Total != 3000 || job.Sent != 3000 || len(all) != 3000 {
+		t.Fatalf("state %s total %d sent %d distinct %d", job.State, job.Total, job.Sent, len(all))
+	}
+	for k, v := range all {
+		if v != 1 {
+			t.Fatalf("recipient %s got %d copies", k, v)
+		}
+	}
+}
