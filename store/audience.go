@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -11,21 +12,23 @@ import (
 	"github.com/alumnibot/alumnibot/flows"
 )
 
-// Audience indexes: sets of active alumni, kept as profiles change, so that choosing an announcement's
-// audience never scans every key. Each index is split over AudShards shards by user id, and the keys
-// of one shard share the hash tag {a<n>}: on a Cluster the 18.9 million alumni spread over 64 slots,
-// and one shard's sets can be combined server-side (SUNIONSTORE, SINTERCARD) into a job's snapshot.
+// Audience indexes: who an announcement can reach, kept as profiles change, so that choosing an
+// audience never scans every key. Memory is the constraint (18.9 million alumni in a few GB): an
+// alumnus is a member of ONE set, their province's in their shard; regency and wave are counters only,
+// and an audience by regency or wave is read from the province sets and filtered by the profiles when
+// its list is built (a job that takes days to send can take minutes to build).
 //
-//	ab:aud:{a<n>}:all          set   every active alumnus of shard n
-//	ab:aud:{a<n>}:p:<prov>     set   … of a province
-//	ab:aud:{a<n>}:r:<regency>  set   … of a regency
-//	ab:aud:{a<n>}:w:<wave>     set   … of a wave
+//	ab:aud:{a<n>}:p:<prov>     set   active alumni of a province in shard n (user id % 64; "-" when
+//	                                 the profile has no province)
+//	ab:aud:{a<n>}:n            hash  counts of shard n: all, p:<prov>, r:<regency>, w:<wave>,
+//	                                 pw:<prov>:<wave> — what the preview's recipient count reads
 //
-// The profile lives under the user's own hash tag, so the indexes cannot change in the profile's
-// script: they are written right after each commit (Commit → indexProfile), idempotently, and
-// `alumnibot reindex` (Reindex) rebuilds them from the profiles should a crash fall in between.
+// The keys of one shard share the hash tag {a<n>}: the set and its counts change in one script, the 18.9
+// million alumni spread over 64 slots, and a job snapshots one shard's sets server-side. The profile
+// lives under the user's own hash tag, so the index is written right after each commit (Commit →
+// indexProfile) and `alumnibot reindex` (Reindex) rebuilds it should a crash fall in between.
 
-// AudShards is the number of shards of every audience index.
+// AudShards is the number of shards of the audience index.
 const AudShards = 64
 
 func audShard(user int64) int {
@@ -35,90 +38,142 @@ func audShard(user int64) int {
 	return int(user % AudShards)
 }
 
-func (s *Store) audTag(shard int) string { return s.prefix + "aud:{a" + strconv.Itoa(shard) + "}:" }
+func (s *Store) audTag(shard int) string    { return s.prefix + "aud:{a" + strconv.Itoa(shard) + "}:" }
+func (s *Store) audCounts(shard int) string { return s.audTag(shard) + "n" }
 
-// audKeys are the index sets an alumnus with profile p belongs to; none when inactive or absent.
-func (s *Store) audKeys(user int64, p *flows.Profile) []string {
-	if p == nil || !p.Active {
-		return nil
+func audProvince(p *flows.Profile) string {
+	if p.Province == "" {
+		return "-"
 	}
-	tag := s.audTag(audShard(user))
-	keys := []string{tag + "all"}
-	if p.Province != "" {
-		keys = append(keys, tag+"p:"+p.Province)
-	}
-	if p.Regency != "" {
-		keys = append(keys, tag+"r:"+p.Regency)
-	}
-	if p.Wave > 0 {
-		keys = append(keys, tag+"w:"+strconv.Itoa(p.Wave))
-	}
-	return keys
+	return p.Province
 }
 
-// indexProfile moves an alumnus from the sets of prev to those of next, in one transaction (one
-// shard, one slot). Running it again changes nothing.
+// audFields are an indexed profile's set (under the shard's tag) and counter fields; "" when the
+// profile is not indexed (absent or inactive).
+func audFields(p *flows.Profile) (set string, counters []string) {
+	if p == nil || !p.Active {
+		return "", nil
+	}
+	prov := audProvince(p)
+	counters = []string{"all", "p:" + prov}
+	if p.Regency != "" {
+		counters = append(counters, "r:"+p.Regency)
+	}
+	if p.Wave > 0 {
+		w := strconv.Itoa(p.Wave)
+		counters = append(counters, "w:"+w, "pw:"+prov+":"+w)
+	}
+	return "p:" + prov, counters
+}
+
+// indexScript moves one alumnus in their shard: out of the previous profile's set (its counts go down
+// only if they were a member), into the next one's (up only if they were not). KEYS: the counts, the
+// previous set or the counts again, the next set or the counts again. ARGV: user, number of previous
+// counters, previous counters..., next counters...
+var indexScript = redis.NewScript(`
+local user = ARGV[1]
+local np = tonumber(ARGV[2])
+if KEYS[2] ~= KEYS[1] and redis.call('SREM', KEYS[2], user) == 1 then
+  for i = 3, 2 + np do redis.call('HINCRBY', KEYS[1], ARGV[i], -1) end
+end
+if KEYS[3] ~= KEYS[1] and redis.call('SADD', KEYS[3], user) == 1 then
+  for i = 3 + np, #ARGV do redis.call('HINCRBY', KEYS[1], ARGV[i], 1) end
+end
+return 1`)
+
+// indexProfile moves an alumnus from the index of prev to that of next (either may be nil). Running it
+// twice after a change within one province counts the change twice (a crash between the commit and a
+// retry; Reindex mends it); everything else is idempotent.
 func (s *Store) indexProfile(ctx context.Context, user int64, prev, next *flows.Profile) error {
-	add := s.audKeys(user, next)
-	keep := make(map[string]bool, len(add))
-	for _, k := range add {
-		keep[k] = true
-	}
-	var rem []string
-	for _, k := range s.audKeys(user, prev) {
-		if !keep[k] {
-			rem = append(rem, k)
-		}
-	}
-	if len(add) == 0 && len(rem) == 0 {
+	ps, pc := audFields(prev)
+	ns, nc := audFields(next)
+	if ps == ns && slices.Equal(pc, nc) {
 		return nil
 	}
-	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		for _, k := range rem {
-			p.SRem(ctx, k, user)
-		}
-		for _, k := range add {
-			p.SAdd(ctx, k, user)
-		}
-		return nil
-	})
-	if err != nil {
+	shard := audShard(user)
+	counts := s.audCounts(shard)
+	keys := []string{counts, counts, counts}
+	if ps != "" {
+		keys[1] = s.audTag(shard) + ps
+	}
+	if ns != "" {
+		keys[2] = s.audTag(shard) + ns
+	}
+	args := []any{user, len(pc)}
+	for _, c := range pc {
+		args = append(args, c)
+	}
+	for _, c := range nc {
+		args = append(args, c)
+	}
+	if err := indexScript.Run(ctx, s.rdb, keys, args...).Err(); err != nil {
 		return fmt.Errorf("index the profile of %d: %w", user, err)
 	}
 	return nil
 }
 
-// unindexUser takes an alumnus out of every index their profile puts them in (they blocked the bot).
+// unindexUser takes an alumnus out of the index (they blocked the bot).
 func (s *Store) unindexUser(ctx context.Context, user int64) error {
 	p, err := s.Profile(ctx, user)
 	if err != nil || p == nil {
 		return err
 	}
-	p.Active = true // the keys they were in while active
+	p.Active = true // where they were while active
 	return s.indexProfile(ctx, user, p, nil)
 }
 
-// audSources are, for one shard, the sets whose union is the audience, and the set it is then
-// intersected with ("" for none): a wave range within a province.
-func (s *Store) audSources(shard int, a flows.Audience) (union []string, within string) {
-	tag := s.audTag(shard)
+// audCounterFields are the counter fields whose sum, per shard, is the audience's size; nil for a
+// meetup group.
+func audCounterFields(a flows.Audience) []string {
 	switch a.Kind {
 	case flows.AudAll:
-		return []string{tag + "all"}, ""
+		return []string{"all"}
 	case flows.AudProvince:
-		return []string{tag + "p:" + a.Province}, ""
+		return []string{"p:" + a.Province}
 	case flows.AudRegency:
-		return []string{tag + "r:" + a.Regency}, ""
+		return []string{"r:" + a.Regency}
 	case flows.AudWaves:
+		var fs []string
 		for w := a.WaveFrom; w <= a.WaveTo; w++ {
-			union = append(union, tag+"w:"+strconv.Itoa(w))
+			if a.Province != "" {
+				fs = append(fs, "pw:"+a.Province+":"+strconv.Itoa(w))
+			} else {
+				fs = append(fs, "w:"+strconv.Itoa(w))
+			}
 		}
-		if a.Province != "" {
-			within = tag + "p:" + a.Province
-		}
-		return union, within
+		return fs
 	}
-	return nil, ""
+	return nil
+}
+
+// AudienceSize counts an audience's alumni now; see flows.Broadcasts. Indexed audiences take one
+// pipelined round trip over the shards' counts.
+func (s *Store) AudienceSize(ctx context.Context, a flows.Audience) (int64, error) {
+	if a.Kind == flows.AudMeetup {
+		return s.meetupGroupSize(ctx, a)
+	}
+	fields := audCounterFields(a)
+	if len(fields) == 0 {
+		return 0, nil
+	}
+	pipe := s.rdb.Pipeline()
+	cmds := make([]*redis.SliceCmd, AudShards)
+	for n := range AudShards {
+		cmds[n] = pipe.HMGet(ctx, s.audCounts(n), fields...)
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return 0, fmt.Errorf("count audience %+v: %w", a, err)
+	}
+	var total int64
+	for _, c := range cmds {
+		for _, v := range c.Val() {
+			if str, ok := v.(string); ok {
+				n, _ := strconv.ParseInt(str, 10, 64)
+				total += n
+			}
+		}
+	}
+	return total, nil
 }
 
 // meetupGroupKey is the key holding a meetup group's alumni, and its type.
@@ -133,37 +188,6 @@ func (s *Store) meetupGroupKey(a flows.Audience) (string, string) {
 		return k[9], "hash"
 	}
 	return "", ""
-}
-
-// AudienceSize counts an audience's alumni now; see flows.Broadcasts. Indexed audiences take one
-// pipelined round trip over the shards.
-func (s *Store) AudienceSize(ctx context.Context, a flows.Audience) (int64, error) {
-	if a.Kind == flows.AudMeetup {
-		return s.meetupGroupSize(ctx, a)
-	}
-	pipe := s.rdb.Pipeline()
-	var cmds []*redis.IntCmd
-	for n := range AudShards {
-		union, within := s.audSources(n, a)
-		for _, k := range union {
-			if within != "" {
-				cmds = append(cmds, pipe.SInterCard(ctx, 0, k, within))
-			} else {
-				cmds = append(cmds, pipe.SCard(ctx, k))
-			}
-		}
-	}
-	if len(cmds) == 0 {
-		return 0, nil
-	}
-	if _, err := pipe.Exec(ctx); err != nil {
-		return 0, fmt.Errorf("count audience %+v: %w", a, err)
-	}
-	var total int64
-	for _, c := range cmds {
-		total += c.Val() // the sets of a union are disjoint: one province, regency, wave per alumnus
-	}
-	return total, nil
 }
 
 func (s *Store) meetupGroupSize(ctx context.Context, a flows.Audience) (int64, error) {
@@ -256,7 +280,9 @@ func (s *Store) Reindex(ctx context.Context) (int, error) {
 	err := s.scanKeys(ctx, s.prefix+"aud:*", func(keys []string) error {
 		pipe := s.rdb.Pipeline()
 		for _, k := range keys {
-			pipe.Unlink(ctx, k)
+			if !strings.Contains(k, "}:bc:") { // a job's snapshot being built from stays
+				pipe.Unlink(ctx, k)
+			}
 		}
 		_, err := pipe.Exec(ctx)
 		return wrapErr(err, "drop audience indexes")

@@ -40,15 +40,25 @@ var broadcastLua string
 
 var broadcastScript = redis.NewScript(broadcastLua)
 
-// snapshotScript freezes one shard of an audience for a job's build, once: the union of the source
-// sets, intersected with KEYS[2] when ARGV[1] is "1". KEYS: snapshot, [within], sources...
+// snapshotScript freezes one shard of an audience for a job's build, once: a province's set (ARGV[1]
+// "one", ARGV[2] the province), or the union of all the shard's province sets ("all", listed by the
+// shard's counts). KEYS: snapshot, the shard's counts. ARGV[3]: lifetime (s); ARGV[4]: the shard's
+// key prefix. The sets are the shard's, under its hash tag.
 var snapshotScript = redis.NewScript(`
 if redis.call('EXISTS', KEYS[1]) == 0 then
-  local first = 2
-  if ARGV[1] == '1' then first = 3 end
-  redis.call('ZUNIONSTORE', KEYS[1], #KEYS - first + 1, unpack(KEYS, first))
-  if ARGV[1] == '1' then redis.call('ZINTERSTORE', KEYS[1], 2, KEYS[1], KEYS[2], 'WEIGHTS', 1, 0) end
-  redis.call('EXPIRE', KEYS[1], ARGV[2])
+  local srcs = {}
+  if ARGV[1] == 'one' then
+    srcs = {ARGV[4] .. 'p:' .. ARGV[2]}
+  else
+    local h = redis.call('HGETALL', KEYS[2])
+    for i = 1, #h, 2 do
+      if string.sub(h[i], 1, 2) == 'p:' and tonumber(h[i + 1]) > 0 then table.insert(srcs, ARGV[4] .. h[i]) end
+    end
+  end
+  if #srcs > 0 then
+    redis.call('ZUNIONSTORE', KEYS[1], #srcs, unpack(srcs))
+    redis.call('EXPIRE', KEYS[1], ARGV[3])
+  end
 end
 return redis.call('ZCARD', KEYS[1])`)
 

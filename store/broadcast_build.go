@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -66,7 +67,7 @@ func (s *Store) buildBroadcast(ctx context.Context, id string, now time.Time, st
 			}
 			return true, nil
 		}
-		batch, err := s.readPart(ctx, id, a, part, rank)
+		batch, keep, err := s.readPart(ctx, id, a, part, rank)
 		if err != nil {
 			return false, err
 		}
@@ -75,7 +76,7 @@ func (s *Store) buildBroadcast(ctx context.Context, id string, now time.Time, st
 			nextPart, nextRank = part+1, 0
 		}
 		args := []any{"build", part, rank, chunks, nextPart, nextRank}
-		for _, u := range batch {
+		for _, u := range keep {
 			if id, err := strconv.ParseInt(u, 10, 64); err == nil && !skip[id] {
 				args = append(args, u)
 			}
@@ -90,41 +91,68 @@ func (s *Store) buildBroadcast(ctx context.Context, id string, now time.Time, st
 	return false, ctx.Err()
 }
 
-// readPart reads up to ChunkSize recipients of a part from a rank.
-func (s *Store) readPart(ctx context.Context, id string, a flows.Audience, part, rank int) ([]string, error) {
+// readPart reads up to ChunkSize alumni of a part from a rank: the batch as read (its length moves the
+// cursor) and those of it that are in the audience.
+func (s *Store) readPart(ctx context.Context, id string, a flows.Audience, part, rank int) (batch, keep []string, err error) {
 	if buildParts(a) == 1 {
 		all, err := s.meetupGroup(ctx, a)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if rank >= len(all) {
-			return nil, nil
+			return nil, nil, nil
 		}
-		return all[rank:min(rank+ChunkSize, len(all))], nil
+		batch = all[rank:min(rank+ChunkSize, len(all))]
+		return batch, batch, nil
 	}
-	src := a
-	if a.Kind == flows.AudMeetup { // not yet a seat: the meetup's province, less its holders
-		src = flows.Audience{Kind: flows.AudProvince, Province: a.Province}
-	}
-	union, within := s.audSources(part, src)
-	if len(union) == 0 {
-		return nil, nil
+	mode, prov := "one", a.Province
+	if a.Kind == flows.AudAll || a.Kind == flows.AudWaves && a.Province == "" {
+		mode = "all"
 	}
 	snap := s.bcSnap(part, id)
-	keys := []string{snap}
-	flag := "0"
-	if within != "" {
-		keys, flag = append(keys, within), "1"
+	err = snapshotScript.Run(ctx, s.rdb, []string{snap, s.audCounts(part)}, mode, prov, int64(SnapshotTTL.Seconds()), s.audTag(part)).Err()
+	if err != nil {
+		return nil, nil, fmt.Errorf("snapshot shard %d of broadcast %s: %w", part, id, err)
 	}
-	keys = append(keys, union...)
-	if err := snapshotScript.Run(ctx, s.rdb, keys, flag, int64(SnapshotTTL.Seconds())).Err(); err != nil {
-		return nil, fmt.Errorf("snapshot shard %d of broadcast %s: %w", part, id, err)
-	}
-	ids, err := s.rdb.ZRange(ctx, snap, int64(rank), int64(rank+ChunkSize-1)).Result()
+	batch, err = s.rdb.ZRange(ctx, snap, int64(rank), int64(rank+ChunkSize-1)).Result()
 	if err != nil && err != redis.Nil {
-		return nil, fmt.Errorf("read shard %d of broadcast %s: %w", part, id, err)
+		return nil, nil, fmt.Errorf("read shard %d of broadcast %s: %w", part, id, err)
 	}
-	return ids, nil
+	if a.Kind != flows.AudRegency && a.Kind != flows.AudWaves {
+		return batch, batch, nil
+	}
+	return batch, s.filterProfiles(ctx, batch, a), nil
+}
+
+// filterProfiles keeps the alumni whose profile is of the audience's regency or waves: the index
+// holds provinces only.
+func (s *Store) filterProfiles(ctx context.Context, ids []string, a flows.Audience) []string {
+	pipe := s.rdb.Pipeline()
+	cmds := make([]*redis.SliceCmd, len(ids))
+	for i, id := range ids {
+		cmds[i] = pipe.HMGet(ctx, s.prefix+"{u:"+id+"}:profile", "r", "regency", "w", "wave")
+	}
+	_, _ = pipe.Exec(ctx) // a profile that cannot be read is left out
+	var keep []string
+	for i, id := range ids {
+		v := cmds[i].Val()
+		if len(v) != 4 {
+			continue
+		}
+		str := func(j int) string { x, _ := v[j].(string); return x }
+		reg, wave := cmp.Or(str(0), str(1)), cmp.Or(str(2), str(3))
+		switch a.Kind {
+		case flows.AudRegency:
+			if reg == a.Regency {
+				keep = append(keep, id)
+			}
+		case flows.AudWaves:
+			if w, err := strconv.Atoi(wave); err == nil && w >= a.WaveFrom && w <= a.WaveTo {
+				keep = append(keep, id)
+			}
+		}
+	}
+	return keep
 }
 
 // meetupGroup lists a meetup group's alumni in a fixed order. A meetup's groups are a few hundred.

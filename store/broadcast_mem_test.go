@@ -27,13 +27,27 @@ func TestBroadcastMemory100k(t *testing.T) {
 	const n = 100000
 	pipe := rdb.Pipeline()
 	for u := 1; u <= n; u++ {
-		pipe.SAdd(ctx, "ab:aud:{a"+strconv.Itoa(u%store.AudShards)+"}:all", u)
+		tag := "ab:aud:{a" + strconv.Itoa(u%store.AudShards) + "}:"
+		pipe.SAdd(ctx, tag+"p:11", u)
+		pipe.HIncrBy(ctx, tag+"n", "p:11", 1)
 		if u%5000 == 0 {
 			if _, err := pipe.Exec(ctx); err != nil {
 				t.Fatal(err)
 			}
 		}
 	}
+	var idx int64
+	for sh := range store.AudShards {
+		tag := "ab:aud:{a" + strconv.Itoa(sh) + "}:"
+		for _, k := range []string{tag + "p:11", tag + "n"} {
+			b, err := rdb.MemoryUsage(ctx, k).Result()
+			if err != nil {
+				t.Fatal(err)
+			}
+			idx += b
+		}
+	}
+	t.Logf("audience index: %d B per alumnus (MEMORY USAGE, %d alumni in one province)", idx/n, n)
 	runtime.GC()
 	var base runtime.MemStats
 	runtime.ReadMemStats(&base)
@@ -62,7 +76,7 @@ func TestBroadcastMemory100k(t *testing.T) {
 	}
 	built := time.Since(start)
 	fed := 0
-	for fed < n {
+	for fed < n && time.Since(start) < time.Minute {
 		k, err := s.Feed(ctx, "bbig", 2000, 2000, now)
 		if err != nil {
 			t.Fatal(err)

@@ -87,10 +87,13 @@ func TestReindexRebuildsFromProfiles(t *testing.T) {
 		onboard(t, s, u, nil, alumnus(strconv.Itoa(11+int(u%3)), int(u%10)+1), 0)
 	}
 	// A crash between commits and their index writes: an index lost, another one stale.
-	if err := rdb.Del(ctx, "ab:aud:{a5}:all").Err(); err != nil {
+	if err := rdb.Del(ctx, "ab:aud:{a5}:n", "ab:aud:{a6}:p:12").Err(); err != nil {
 		t.Fatal(err)
 	}
 	if err := rdb.SAdd(ctx, "ab:aud:{a7}:p:99", 7, 999).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if err := rdb.HSet(ctx, "ab:aud:{a7}:n", "p:99", 2).Err(); err != nil {
 		t.Fatal(err)
 	}
 	n, err := s.Reindex(ctx)
@@ -367,6 +370,60 @@ func TestBroadcastThreeReplicas(t *testing.T) {
 	for k, v := range all {
 		if v != 1 {
 			t.Fatalf("recipient %s got %d copies", k, v)
+		}
+	}
+}
+
+// Each kind of indexed audience gets exactly its alumni, and its count says so beforehand.
+func TestBroadcastRecipientsMatchAudience(t *testing.T) {
+	ctx := context.Background()
+	s := newStore(t)
+	const n = 400
+	seed(t, s, n) // alumnus u: province 11+u%4, regency <province>.71, wave 1+u%50
+	for i, c := range []struct {
+		a    flows.Audience
+		want func(u int) bool
+	}{
+		{flows.Audience{Kind: flows.AudAll}, func(int) bool { return true }},
+		{flows.Audience{Kind: flows.AudProvince, Province: "14"}, func(u int) bool { return 11+u%4 == 14 }},
+		{flows.Audience{Kind: flows.AudRegency, Province: "13", Regency: "13.71"}, func(u int) bool { return 11+u%4 == 13 }},
+		{flows.Audience{Kind: flows.AudWaves, WaveFrom: 20, WaveTo: 30}, func(u int) bool { return 1+u%50 >= 20 && 1+u%50 <= 30 }},
+		{flows.Audience{Kind: flows.AudWaves, WaveFrom: 20, WaveTo: 30, Province: "12"},
+			func(u int) bool { return 1+u%50 >= 20 && 1+u%50 <= 30 && 11+u%4 == 12 }},
+	} {
+		want := 0
+		for u := 1; u <= n; u++ {
+			if c.want(u) {
+				want++
+			}
+		}
+		if got := size(t, s, c.a); got != int64(want) {
+			t.Errorf("%+v: AudienceSize = %d, want %d", c.a, got, want)
+		}
+		id := "baud" + strconv.Itoa(i)
+		if _, err := s.CreateBroadcast(ctx, flows.Broadcast{ID: id, Audience: c.a}, now); err != nil {
+			t.Fatal(err)
+		}
+		if done, err := s.BuildBroadcast(ctx, id, now); !done || err != nil {
+			t.Fatalf("build %+v = %v %v", c.a, done, err)
+		}
+		if _, err := s.Feed(ctx, id, n, n, now); err != nil {
+			t.Fatal(err)
+		}
+		msgs, err := s.ReadQueue(ctx, store.BulkLane, s.BroadcastQueue(id), "c", n+1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[int]bool{}
+		for _, m := range msgs {
+			u, _ := strconv.Atoi(m.Fields["to"])
+			if got[u] || !c.want(u) {
+				t.Fatalf("%+v: %d listed twice or not of the audience", c.a, u)
+			}
+			got[u] = true
+		}
+		if len(got) != want {
+			t.Errorf("%+v: %d recipients, want %d", c.a, len(got), want)
 		}
 	}
 }

@@ -54,8 +54,10 @@
 //
 // Announcements (/siaran; audience.go, broadcast.go, broadcast.lua):
 //
-//	ab:aud:{a<n>}:all          set     active alumni of shard n (user id % 64); also :p:<province>,
-//	                                   :r:<regency>, :w:<wave>; written after each profile commit
+//	ab:aud:{a<n>}:p:<province> set     active alumni of a province in shard n (user id % 64), written
+//	                                   after each profile commit ("-": no province)
+//	ab:aud:{a<n>}:n            hash    shard n's counts: all, p:<prov>, r:<regency>, w:<wave>,
+//	                                   pw:<prov>:<wave>
 //	ab:aud:{a<n>}:bc:<id>      zset    a job's frozen snapshot of shard n while its list is built
 //	ab:{bc:<id>}:job           hash    def (JSON flows.Broadcast), state, figures, build and feed cursors
 //	ab:{bc:<id>}:r:<c>         list    chunk c of the job's recipients (≤ 1,000), deleted once queued

@@ -21,7 +21,7 @@ func TestReindexCommand(t *testing.T) {
 	if err := st.Commit(ctx, flows.Commit{User: 7, Update: 1, Next: flows.Session{Profile: p}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := rdb.Del(ctx, "ab:aud:{a7}:all").Err(); err != nil {
+	if err := rdb.Del(ctx, "ab:aud:{a7}:n").Err(); err != nil {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
