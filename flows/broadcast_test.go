@@ -127,3 +127,31 @@ func TestBroadcastProgressTellsWhenItEnds(t *testing.T) {
 		t.Fatalf("summary = %+v", r)
 	}
 }
+
+func TestBroadcastReplyButtons(t *testing.T) {
+	a := newApp(t)
+	a.ButtonKey, a.BotUsername = []byte("key"), "alumnibot"
+	b := Broadcast{ID: "b1", Lang: "id", Copy: CopyOf{Chat: 9, Message: 42}, Meetup: "jambi-2027"}
+	sv := &Survey{Question: "Datang?", Options: []string{"Ya", "Tidak"}}
+
+	r, lang := a.BroadcastReply(b, 7, &Profile{Lang: "en", Active: true}, sv)
+	if lang != "en" || r.Copy == nil || r.Copy.Message != 42 || len(r.Buttons) != 3 {
+		t.Fatalf("reply to an alumnus = %+v %s", r, lang)
+	}
+	if got := r.Buttons[0][0].Data; got != surveyData(a.ButtonKey, 7, "b1", 0) {
+		t.Errorf("first answer button = %q: not signed for the recipient", got)
+	}
+	if got := r.Buttons[2][0].Data; got != "bj:0:join:jambi-2027" {
+		t.Errorf("join button = %q", got)
+	}
+	// Someone without a profile gets the meetup's link instead: they are onboarded first.
+	r, lang = a.BroadcastReply(b, 8, nil, nil)
+	if lang != "id" || len(r.Buttons) != 1 || r.Buttons[0][0].URL != "https://t.me/alumnibot?start=ev_jambi-2027" {
+		t.Fatalf("reply to someone not onboarded = %+v", r.Buttons)
+	}
+	// Without a message to copy (the console), the text goes as typed.
+	b.Copy, b.Text, b.Meetup = CopyOf{}, "Halo!", ""
+	if r, _ := a.BroadcastReply(b, 7, nil, nil); r.Copy != nil || r.Text.Raw != "Halo!" {
+		t.Fatalf("text reply = %+v", r)
+	}
+}
