@@ -175,7 +175,7 @@ func TestBroadcastRePromptsAndMeetupGroup(t *testing.T) {
 	vita.Send("/start ev_jambi-2027").Tap(say("btn.rsvp"))
 
 	rina.Send("/siaran").Tap(say("bc.btn_new")).Sticker().Expect("Tulis pengumumannya").
-		Send("Sampai jumpa besok!").
+		Photo("Sampai jumpa besok!"). // a photo with its caption, copied as it is
 		Tap(say("bc.btn_province")).Send("Atlantis").Expect(say("bc.province_unknown", "Text", "Atlantis")).
 		Tap(say("bc.btn_back")).Tap(say("bc.btn_regency")).Send("Gorontalo").Send("gorontalo").
 		Expect(say("bc.regency_which")).Tap(say("bc.btn_back")).
@@ -187,6 +187,9 @@ func TestBroadcastRePromptsAndMeetupGroup(t *testing.T) {
 		Tap(say("bc.btn_back_preview")).Tap(say("bc.btn_send_now"))
 	drive()
 	vita.Expect("Sampai jumpa besok!")
+	if m, _ := c.API.LastMessage(vita.ID); m.Media != "photo" {
+		t.Errorf("Vita's copy is %q, want the photo", m.Media)
+	}
 	if strings.Contains(budi.Transcript(), "Sampai jumpa besok!") {
 		t.Error("an alumnus without a seat got the announcement to the confirmed ones")
 	}
