@@ -441,6 +441,7 @@ var organizerMenu = []menuItem{
 	{"peserta", locales.Msg("cmd.peserta")},
 	{"checkin", locales.Msg("cmd.checkin")},
 	{"laporan", locales.Msg("cmd.laporan")},
+	{"siaran", locales.Msg("cmd.siaran")},
 }
 
 // commandMenu is what alumni see in Telegram's command menu.
