@@ -318,3 +318,20 @@ func (s *Store) Reindex(ctx context.Context) (int, error) {
 	})
 	return indexed, err
 }
+
+// MigrateAudiences builds the audience index once for a deployment whose alumni were onboarded before
+// it existed: the first replica to start takes the marker ab:migrated:aud and runs Reindex. ran is
+// false when another replica did (or does) it. A failure drops the marker, so the next start tries
+// again.
+func (s *Store) MigrateAudiences(ctx context.Context) (n int, ran bool, err error) {
+	marker := s.prefix + "migrated:aud"
+	ok, err := s.rdb.SetNX(ctx, marker, "1", 0).Result()
+	if err != nil || !ok {
+		return 0, false, wrapErr(err, "audience migration marker")
+	}
+	if n, err = s.Reindex(ctx); err != nil {
+		_ = s.rdb.Del(context.WithoutCancel(ctx), marker).Err()
+		return n, true, err
+	}
+	return n, true, nil
+}

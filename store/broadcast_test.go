@@ -109,6 +109,13 @@ func TestReindexRebuildsFromProfiles(t *testing.T) {
 	if got := size(t, s, flows.Audience{Kind: flows.AudProvince, Province: "12"}); got != 100 {
 		t.Errorf("province 12 after reindex = %d, want 100", got)
 	}
+	// A deployment's first start builds the index once; later starts leave it.
+	if n, ran, err := s.MigrateAudiences(ctx); n != 300 || !ran || err != nil {
+		t.Errorf("first migration = %d %v %v", n, ran, err)
+	}
+	if _, ran, err := s.MigrateAudiences(ctx); ran || err != nil {
+		t.Errorf("second migration ran = %v, %v", ran, err)
+	}
 }
 
 // seed onboards n alumni, ids 1..n, over provinces 11..14 and waves 1..50.

@@ -65,6 +65,7 @@
 //	ab:bc:recent               zset    jobs by creation (unix ms)
 //	ab:bc:due                  zset    scheduled jobs by send time (unix ms)
 //	ab:bc:active               set     jobs being built or sent, or waiting for their summary
+//	ab:migrated:aud            string  "1" once the audience index was built for older profiles
 //
 // This package may import flows and locales (it implements flows' interfaces); nothing else of the project.
 package store

@@ -143,6 +143,13 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 	} else if n > 0 {
 		log.Info("indexed alumni's places", "places", n)
 	}
+	go func() { // once per deployment, for alumni onboarded before the audience index existed
+		if n, ran, err := st.MigrateAudiences(ctx); err != nil {
+			log.Warn("build the audience index (tried again at the next start)", "err", err)
+		} else if ran {
+			log.Info("audience index built", "alumni", n)
+		}
+	}()
 	engine, cat, err := newApp(st, cfg.AdminIDs)
 	if err != nil {
 		return err
