@@ -447,6 +447,7 @@ var organizerMenu = []menuItem{
 	{"laporan", locales.Msg("cmd.laporan")},
 	{"moderasi", locales.Msg("cmd.moderasi")},
 	{"ekspor", locales.Msg("cmd.ekspor")},
+	{"siaran", locales.Msg("cmd.siaran")},
 }
 
 // commandMenu is what alumni see in Telegram's command menu.

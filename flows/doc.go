@@ -32,6 +32,8 @@
 //	story*.go       story        /cerita, long idle messages alumnus
 //	moderation.go   moderation   /moderasi                   organizer
 //	export.go       export       /ekspor                     organizer
+//	broadcast*.go   broadcastFlow /siaran                    organizer
+//	broadcast_send.go broadcastButtons, joinFlow: "bx:" (stop, list; organizer), "bj:" (Aku ikut; alumnus)
 //
 // All are listed once, in `var registry` (flow.go). The router (router.go, App.Step) maps a command
 // to the flow whose Entry it is, a /start payload to the flow of its prefix, a button to the flow its

@@ -79,6 +79,7 @@ var registry = register(
 	home{},
 	survey{}, surveyResults{},
 	remindButtons{}, pengingat{}, workshops{}, createSeries{},
+	broadcastFlow{}, broadcastButtons{}, joinFlow{},
 )
 
 // flowSet is the registry, indexed by what the router looks up.

@@ -32,6 +32,8 @@ type App struct {
 	Stories Stories
 	// ModerationChat is the group where new stories are shown for approval; 0: /moderasi only.
 	ModerationChat int64
+	// Broadcasts keeps announcements (/siaran) and their audiences; nil: /siaran answers as unknown.
+	Broadcasts Broadcasts
 }
 
 // Step applies one input to a session. Wrong input is answered with a re-prompt; an error means the
@@ -78,7 +80,7 @@ func joinReplies(rs []Reply) []Reply {
 	}
 	out := make([]Reply, 0, len(rs))
 	for _, r := range rs {
-		if n := len(out); n > 0 && joinable(out[n-1]) && !r.Edit && r.File == nil {
+		if n := len(out); n > 0 && joinable(out[n-1]) && !r.Edit && r.File == nil && r.Copy == nil && r.Photo == "" && r.Venue == nil {
 			prev := out[n-1]
 			r.Text = locales.Lines(prev.Text, r.Text)
 			out[n-1] = r
@@ -90,7 +92,9 @@ func joinReplies(rs []Reply) []Reply {
 }
 
 // joinable says whether a reply can take the next one under it.
-func joinable(r Reply) bool { return len(r.Buttons) == 0 && !r.Edit && r.File == nil }
+func joinable(r Reply) bool {
+	return len(r.Buttons) == 0 && !r.Edit && r.File == nil && r.Copy == nil && r.Photo == "" && r.Venue == nil
+}
 
 // validUTF8 replaces invalid UTF-8 in what an input carries, as JSON does: what the store keeps of
 // it (a name, the last tap) is then what the flows saw, so a double tap is still recognised after the
@@ -313,8 +317,8 @@ func (t *Turn) tap() {
 		f = registry.flow(b.Flow)
 	}
 	if _, isGlobal := f.(globalFlow); isGlobal {
-		// An organizer's global buttons (survey results) need no alumnus profile: permit checks the role.
-		if !t.onboarded() && f.Role() < NeedOrganizer || !enabled(t.app, f) {
+		// An organizer's global buttons (an announcement's "Hentikan") work without an alumnus profile.
+		if (!t.onboarded() && f.Role() < NeedOrganizer) || !enabled(t.app, f) {
 			t.stale()
 			return
 		}

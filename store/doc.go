@@ -102,5 +102,20 @@
 //	ab:{u:<id>}:rmoff          string  "1": the alumnus turned every reminder off
 //	ab:lease:<name>            string  the replica holding a lease ("scheduler")   expires unless renewed
 //
+// Announcements (/siaran; audience.go, broadcast.go, broadcast.lua):
+//
+//	ab:aud:{a<n>}:p:<province> set     active alumni of a province in shard n (user id % 64), written
+//	                                   after each profile commit ("-": no province)
+//	ab:aud:{a<n>}:n            hash    shard n's counts: all, p:<prov>, r:<regency>, w:<wave>,
+//	                                   pw:<prov>:<wave>
+//	ab:aud:{a<n>}:bc:<id>      zset    a job's frozen snapshot of shard n while its list is built
+//	ab:{bc:<id>}:job           hash    def (JSON flows.Broadcast), state, figures, build and feed cursors
+//	ab:{bc:<id>}:r:<c>         list    chunk c of the job's recipients (≤ 1,000), deleted once queued
+//	ab:{bc:<id>}:q             stream  the job's entries of the bulk lane (k=bc, to, bc)
+//	ab:bc:recent               zset    jobs by creation (unix ms)
+//	ab:bc:due                  zset    scheduled jobs by send time (unix ms)
+//	ab:bc:active               set     jobs being built or sent, or waiting for their summary
+//	ab:migrated:aud            string  "1" once the audience index was built for older profiles
+//
 // This package may import flows and locales (it implements flows' interfaces); nothing else of the project.
 package store

@@ -185,6 +185,11 @@ func (s *Store) Commit(ctx context.Context, c flows.Commit) error {
 				s.logger().Warn("note referral", "user", c.User, "err", err)
 			}
 		}
+		if args[9] != "keep" { // the profile changed: move the alumnus in the audience indexes
+			if err := s.indexProfile(ctx, c.User, c.Prev.Profile, c.Next.Profile); err != nil {
+				s.logger().Warn("audience index behind the profile (alumnibot reindex mends it)", "user", c.User, "err", err)
+			}
+		}
 		return nil
 	case "applied":
 		return flows.ErrApplied
@@ -233,7 +238,7 @@ func (s *Store) MarkInactive(ctx context.Context, user int64) error {
 	if err := markInactiveScript.Run(ctx, s.rdb, []string{s.userKey(user, "profile")}).Err(); err != nil {
 		return fmt.Errorf("mark %d inactive: %w", user, err)
 	}
-	return nil
+	return s.unindexUser(ctx, user) // out of every audience
 }
 
 // Profile reads an alumnus's profile; nil when there is none. Fields that cannot be read are logged

@@ -48,7 +48,8 @@ const usage = `usage: alumnibot <command>
 
 commands:
   serve     run the bot against Telegram (configuration from the environment, see README.md)
-  console   chat with the bot in this terminal on an in-memory Redis (-admin: as an organizer)`
+  console   chat with the bot in this terminal on an in-memory Redis (-admin: as an organizer)
+  reindex   rebuild the audience indexes of announcements from the alumni's profiles (REDIS_URL)`
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
@@ -67,6 +68,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			return err
 		}
 		return console(ctx, consoleOptions{Admin: *admin, LangCode: *lang}, stdin, stdout)
+	case "reindex":
+		return reindex(ctx, getenv, stdout)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprintln(stdout, usage)
 		return nil
@@ -92,7 +95,8 @@ func newApp(st *store.Store, admins []int64) (*flows.Engine, *locales.Catalog, e
 	app := &flows.App{Atlas: atlas, Meetups: st, Roles: st, SuperAdmins: super, Grants: st, Desk: st, Writer: st, Reports: st,
 		Privacy: st, Reminders: st, Series: st}
 	app.Surveys = st
-	app.Stories = st // success stories, /moderasi, /ekspor
+	app.Stories = st    // success stories, /moderasi, /ekspor
+	app.Broadcasts = st // /siaran
 	return &flows.Engine{App: app, Sessions: st}, cat, nil
 }
 
@@ -155,6 +159,13 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 	} else if n > 0 {
 		log.Info("indexed referrals", "referrals", n)
 	}
+	go func() { // once per deployment, for alumni onboarded before the audience index existed
+		if n, ran, err := st.MigrateAudiences(ctx); err != nil {
+			log.Warn("build the audience index (tried again at the next start)", "err", err)
+		} else if ran {
+			log.Info("audience index built", "alumni", n)
+		}
+	}()
 	engine, cat, err := newApp(st, cfg.AdminIDs)
 	if err != nil {
 		return err
@@ -219,6 +230,9 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 	// The reminders' entries of the bulk lane. Until the bulk lane (issue 8) serves every bulk kind at
 	// one shared rate, a plain lane serves the reminder kinds.
 	bulk := b.ReminderLane(st, bot.ReminderKinds(st, engine.App, nil), bot.LaneConfig{})
+	// Every replica moves announcements along (builds, feeds the bulk lane, edits progress); the bulk
+	// lane sends them with the kind bot.BroadcastKindName: &bot.BroadcastKind{Store: st, App: engine.App}.
+	broadcasts := b.BroadcastRunner(bot.BroadcastRunnerConfig{Store: st, App: engine.App})
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	schedDone := make(chan error, 1)
@@ -227,6 +241,7 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 	for _, l := range []*bot.Lane{notices, stories, bulk} {
 		lanes.Go(func() { l.Run(runCtx, 2*time.Second) })
 	}
+	lanes.Go(func() { broadcasts.Run(runCtx) })
 	err = b.Run(runCtx)
 	cancel() // Run returns on shutdown or a start-up error: stop the scheduler and the lanes either way
 	lanes.Wait()
