@@ -29,6 +29,9 @@ type Meetup struct {
 	// ClaimWindow is how long a freed seat is held for the next waitlisted alumnus; 0 means
 	// DefaultClaimWindow.
 	ClaimWindow time.Duration `json:"claim_window,omitempty"`
+	// FeedbackAfter is how long after the end its alumni who checked in are asked how it went; 0
+	// means DefaultFeedbackAfter (feedback_types.go).
+	FeedbackAfter time.Duration `json:"feedback_after,omitempty"`
 }
 
 // Venue is where a meetup happens.

@@ -24,6 +24,7 @@ type App struct {
 	// ButtonKey signs buttons that must not be forged outside a conversation (survey answers). Every
 	// replica needs the same key; main derives it like the check-in secret.
 	ButtonKey []byte
+	Feedback  Feedback // ratings, comments and /masukan suggestions; nil: those answer as unknown
 }
 
 // Step applies one input to a session. Wrong input is answered with a re-prompt; an error means the

@@ -1,0 +1,57 @@
+-- Feedback after a meetup. All keys share the meetup's hash tag {mt:<id>}.
+-- KEYS: 1 checkins (alumnus -> unix s, rsvp.lua's), 2 info (status), 3 fb:asked (set of alumni asked),
+-- 4 fb:q (the meetup's stream of the bulk lane), 5 fb:ratings (alumnus -> "<rating>:<unix s>"),
+-- 6 fb:counts (hash "1".."5" -> count), 7 fb:comments (alumnus -> JSON {t, at}), 8 the operation
+-- record of this call (see rsvp.lua).
+-- ARGV: the op and its arguments, then always last the operation record's lifetime in ms (0: none).
+
+local meetup = string.match(KEYS[3], '{mt:(.-)}')
+local op = ARGV[1]
+local opttl = tonumber(ARGV[#ARGV])
+if opttl > 0 then
+  local done = redis.call('GET', KEYS[8])
+  if done then return cjson.decode(done) end
+end
+
+local function run()
+  if op == 'ask' then
+    -- ARGV: op, limit. Claims up to limit alumni who checked in and were not asked yet, and queues a
+    -- question for each (bulk entry k=fb, to, m) in the same step: each is asked once, whoever runs
+    -- it and however often. Returns {queued, 1 if more remain else 0}. A cancelled meetup asks nobody.
+    if redis.call('HGET', KEYS[2], 'status') == 'cancelled' then return {0, 0} end
+    local limit = tonumber(ARGV[2])
+    local queued, more = 0, 0
+    for _, a in ipairs(redis.call('HKEYS', KEYS[1])) do
+      if redis.call('SISMEMBER', KEYS[3], a) == 0 then
+        if queued >= limit then more = 1; break end
+        redis.call('SADD', KEYS[3], a)
+        redis.call('XADD', KEYS[4], '*', 'k', 'fb', 'to', a, 'm', meetup)
+        queued = queued + 1
+      end
+    end
+    return {queued, more}
+  elseif op == 'rate' then
+    -- ARGV: op, alumnus, rating, now. Returns {status, rating kept}.
+    local a, r = ARGV[2], tonumber(ARGV[3])
+    if not r or r < 1 or r > 5 or r ~= math.floor(r) then return {'bad', 0} end
+    if redis.call('HEXISTS', KEYS[1], a) == 0 then return {'not_attended', 0} end
+    local cur = redis.call('HGET', KEYS[5], a)
+    if cur then return {'already', tonumber(string.match(cur, '^(%d)'))} end
+    redis.call('HSET', KEYS[5], a, r .. ':' .. ARGV[4])
+    redis.call('HINCRBY', KEYS[6], tostring(r), 1)
+    return {'ok', r}
+  elseif op == 'comment' then
+    -- ARGV: op, alumnus, text, now. Only with a rating: {'ok'} or {'no_rating'}.
+    local a = ARGV[2]
+    if redis.call('HEXISTS', KEYS[5], a) == 0 then return {'no_rating'} end
+    redis.call('HSET', KEYS[7], a, cjson.encode({t = ARGV[3], at = tonumber(ARGV[4])}))
+    return {'ok'}
+  end
+  return redis.error_reply('unknown op ' .. tostring(op))
+end
+
+local res = run()
+if opttl > 0 and op ~= 'ask' and type(res) == 'table' and not res.err then
+  redis.call('SET', KEYS[8], cjson.encode(res), 'PX', opttl)
+end
+return res
