@@ -46,6 +46,8 @@ func (r *Renderer) Render(ctx context.Context, a flows.Attachment, lang locales.
 		return r.qr(a)
 	case flows.FileParticipantsCSV:
 		return r.participantsFile(ctx, a.Meetup, lang)
+	case flows.FileFeedbackCSV, flows.FileSuggestionsCSV, flows.FileReportChart: // feedback_*.go
+		return r.feedbackAttachment(ctx, a, lang)
 	}
 	return File{}, fmt.Errorf("attachment kind %q: unknown", a.Kind)
 }

@@ -73,6 +73,7 @@ var registry = register(
 	create{},
 	reports{},
 	home{},
+	feedback{}, feedbackComment{}, masukan{}, // feedback after a meetup and /masukan (issue 9)
 )
 
 // flowSet is the registry, indexed by what the router looks up.
