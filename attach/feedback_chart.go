@@ -69,15 +69,15 @@ func (r *Renderer) reportChart(ctx context.Context, meetup string, lang locales.
 	if err != nil {
 		return File{}, err
 	}
-	say := func(id string, kv ...any) string { return catalog().Render(lang, locales.Msg(id, kv...)) }
+	say := func(t locales.Text) string { return catalog().Render(lang, t) }
 	names, came := r.attendance(roster, say)
 	stars := make([]string, 5)
 	counts := make([]float64, 5)
 	for i := range 5 { // 5 stars on top
-		stars[i] = say("fb.chart_stars", "N", 5-i)
+		stars[i] = say(locales.Msg("fb.chart_stars", "N", 5-i))
 		counts[i] = float64(ratings.Dist[4-i])
 	}
-	png, err := drawReport(lang, say("fb.chart_attendance"), names, came, say("fb.chart_ratings"), stars, counts, say("fb.chart_empty"))
+	png, err := drawReport(lang, say(locales.Msg("fb.chart_attendance")), names, came, say(locales.Msg("fb.chart_ratings")), stars, counts, say(locales.Msg("fb.chart_empty")))
 	if err != nil {
 		return File{}, fmt.Errorf("chart of %s: %w", meetup, err)
 	}
@@ -86,7 +86,7 @@ func (r *Renderer) reportChart(ctx context.Context, meetup string, lang locales.
 
 // attendance counts who checked in by regency, most first, the regencies past chartRegencies as one
 // bar, those without a known regency last.
-func (r *Renderer) attendance(roster []flows.RosterEntry, say func(string, ...any) string) ([]string, []float64) {
+func (r *Renderer) attendance(roster []flows.RosterEntry, say func(locales.Text) string) ([]string, []float64) {
 	by := map[string]int{}
 	unknown := 0
 	for _, e := range roster {
@@ -113,10 +113,10 @@ func (r *Renderer) attendance(roster []flows.RosterEntry, say func(string, ...an
 		for _, x := range rows[chartRegencies-1:] {
 			rest += x.n
 		}
-		rows = append(rows[:chartRegencies-1], row{say("fb.chart_other_regencies"), rest})
+		rows = append(rows[:chartRegencies-1], row{say(locales.Msg("fb.chart_other_regencies")), rest})
 	}
 	if unknown > 0 {
-		rows = append(rows, row{say("fb.chart_unknown_regency"), unknown})
+		rows = append(rows, row{say(locales.Msg("fb.chart_unknown_regency")), unknown})
 	}
 	names := make([]string, len(rows))
 	values := make([]float64, len(rows))
