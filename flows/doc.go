@@ -23,6 +23,9 @@
 //	checkin.go      checkin      /checkin, ci_ links         organizer
 //	create*.go      create       /buatacara                  organizer
 //	reports.go      reports      /peserta, /laporan          organizer
+//	feedback.go     feedback     rating buttons ("fb:")      alumnus
+//	feedback_comment.go feedbackComment  the comment after a rating  alumnus
+//	masukan.go      masukan      /masukan                    alumnus
 //
 // All are listed once, in `var registry` (flow.go). The router (router.go, App.Step) maps a command
 // to the flow whose Entry it is, a /start payload to the flow of its prefix, a button to the flow its

@@ -40,6 +40,14 @@
 //	ab:{mt:<id>}:op:<op>       string  the first answer of an operation that changed the meetup's keys
 //	                                   (<op> is "<user>:<update>:<n>", flows/ops.go)   expires OpTTL (48 h)
 //
+// Feedback after a meetup (feedback.go, feedback.lua), beside its RSVP keys:
+//
+//	ab:{mt:<id>}:fb:asked      set     alumni asked how it went (claimed in the script that queues it)
+//	ab:{mt:<id>}:fb:q          stream  their questions in the bulk lane (k "fb", to, m); in ab:queues:bulk
+//	ab:{mt:<id>}:fb:ratings    hash    alumnus -> "<rating 1–5>:<unix s>"
+//	ab:{mt:<id>}:fb:counts     hash    "1".."5" -> number of ratings
+//	ab:{mt:<id>}:fb:comments   hash    alumnus -> JSON {t, at}
+//
 // None of the other meetup keys expires: they are promises made to alumni. Shared keys:
 //
 //	ab:meetups                 zset    meetup ids by end time (unix s)
@@ -51,6 +59,9 @@
 //	ab:menus                   hash    "default" or a chat id -> digest of the command menu set there
 //	ab:lock:<name>             string  a replica's token while it runs a periodic job   expires with the job
 //	ab:migrated:mine           string  "1" once the places of older versions were indexed (mine.go)
+//	ab:{sg:<yyyy-mm>:<prov>}:list  stream  /masukan suggestions of a month (UTC) and province: a, r, t, at
+//	ab:{sg:<yyyy-mm>:<prov>}:op:<op>  string  a suggestion's operation record   expires OpTTL
+//	ab:sg:index                set     "<yyyy-mm>:<prov>" of every suggestion stream (suggest.go)
 //
 // This package may import flows and locales (it implements flows' interfaces); nothing else of the project.
 package store

@@ -88,6 +88,7 @@ func newApp(st *store.Store, admins []int64) (*flows.Engine, *locales.Catalog, e
 		super[id] = true
 	}
 	app := &flows.App{Atlas: atlas, Meetups: st, Roles: st, SuperAdmins: super, Grants: st, Desk: st, Writer: st, Reports: st}
+	app.Feedback = st // ratings after a meetup, their comments, /masukan
 	return &flows.Engine{App: app, Sessions: st}, cat, nil
 }
 
@@ -183,6 +184,15 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 		// The notices lane's registry is written after each change; this finds what a failure left out.
 		{Name: "queue-sweep", Spec: "@every 1m", TTL: time.Minute, Run: func(ctx context.Context, _ time.Time) error {
 			_, err := st.SweepNoticeQueues(ctx)
+			return err
+		}},
+		// Feedback questions an hour after a meetup, each claimed and queued in the bulk lane in one
+		// step (bot.FeedbackKind sends them): a pass that runs twice asks nobody twice.
+		{Name: "ask-feedback", Spec: "@every 1m", TTL: time.Minute, Run: func(ctx context.Context, now time.Time) error {
+			n, err := st.AskFeedback(ctx, now)
+			if n > 0 {
+				log.Info("feedback asked", "alumni", n)
+			}
 			return err
 		}},
 	}}
