@@ -159,6 +159,6 @@ func (k create) mkPreview(t *Turn) {
 		row = append(row, t.button(locales.Msg("btn.create_save_draft"), "draft"))
 	}
 	t.say(locales.Msg("create.preview_intro"))
-	t.say(locales.Lines(lines...), row,
+	t.say(locales.Lines(lines...), row, []Button{k.mkFeedbackButton(t)},
 		[]Button{t.button(locales.Msg("btn.create_again"), "again"), t.button(locales.Msg("btn.create_cancel"), "cancel")})
 }

@@ -52,7 +52,6 @@ func (k create) mkSave(t *Turn, status MeetupStatus) {
 			return
 		}
 		m.ClaimWindow = cur.ClaimWindow
-		m.FeedbackAfter = cur.FeedbackAfter // not asked by /buatacara: kept as EVENTS_FILE set it
 		if cur.Venue.Name == m.Venue.Name && cur.Venue.Address == m.Venue.Address {
 			m.Venue.Lat, m.Venue.Lon = cur.Venue.Lat, cur.Venue.Lon
 		}
