@@ -44,6 +44,12 @@ func (fc feedbackComment) Text(t *Turn, text string) {
 		t.startOver()
 		return
 	}
+	// A greeting days later is someone coming back, not a comment: the step ends unsaid.
+	if isGreeting(text) {
+		t.restart("", "")
+		t.say(locales.Msg("welcome.back", "Name", t.s.Profile.Name), homeButtons(t)...)
+		return
+	}
 	if n := utf8.RuneCountInString(text); n > MaxComment {
 		t.say(locales.Msg("fb.comment_too_long", "Count", n, "Max", MaxComment),
 			[]Button{t.button(locales.Msg("btn.fb_skip"), actSkip)})

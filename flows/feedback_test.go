@@ -88,6 +88,9 @@ func TestFeedbackRatingCommentAndSecondRating(t *testing.T) {
 		t.Fatalf("a long comment: %v in %q", ids, vita.s.Conv.Flow)
 	}
 	w.input(vita, flows.Input{Kind: flows.KindText, Text: "Mantap, tapi kurang lama"})
+	if vita.s.Conv.Flow != "" {
+		t.Fatal("still waiting for a comment after one")
+	}
 	if ids := replyIDs(vita.last); len(ids) != 1 || ids[0] != "fb.comment_thanks" || vita.s.Conv.Flow != "" || len(vita.last.Replies[0].Buttons) == 0 {
 		t.Fatalf("the comment: %+v in %q", vita.last, vita.s.Conv.Flow)
 	}
@@ -234,4 +237,17 @@ func textIDsOf(r flows.Result) string {
 		walk(rep.Text)
 	}
 	return strings.Join(ids, ",")
+}
+
+// A greeting after a rating is someone coming back later, not their comment.
+func TestFeedbackGreetingIsNoComment(t *testing.T) {
+	w, m, vita, _ := feedbackWorld(t)
+	w.rate(vita, vita, m, 4)
+	w.input(vita, flows.Input{Kind: flows.KindText, Text: "Halo kak"})
+	if ids := replyIDs(vita.last); len(ids) != 1 || ids[0] != "welcome.back" || vita.s.Conv.Flow != "" {
+		t.Fatalf("greeting: %v in %q", ids, vita.s.Conv.Flow)
+	}
+	if cs, _ := w.st.FeedbackComments(context.Background(), m.ID); len(cs) != 1 || cs[0].Text != "" {
+		t.Fatalf("a greeting kept as a comment: %+v", cs)
+	}
 }

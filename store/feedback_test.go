@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/alumnibot/alumnibot/flows"
+	"github.com/alumnibot/alumnibot/internal/redistest"
 	"github.com/alumnibot/alumnibot/store"
 )
 
@@ -75,7 +76,8 @@ func askedEntries(t *testing.T, s *store.Store, meetup string) map[int64]int {
 
 func TestAskFeedbackOnceToCheckedInOnlyAtItsMoment(t *testing.T) {
 	ctx := context.Background()
-	s := newStore(t)
+	srv := redistest.Start(t)
+	s := store.New(srv.Client(t), "")
 	end := now.Add(24 * time.Hour)
 	feedbackMeetup(t, s, "jambi", end, 30, 12)
 
@@ -83,15 +85,17 @@ func TestAskFeedbackOnceToCheckedInOnlyAtItsMoment(t *testing.T) {
 	if n, err := s.AskFeedback(ctx, end.Add(59*time.Minute)); err != nil || n != 0 {
 		t.Fatalf("asked %d before the moment (%v)", n, err)
 	}
-	// Three replicas' passes at once, then later passes: each of the 12 who came is asked once.
+	// Three replicas (each its own client) passing at once, then later passes: each of the 12 who
+	// came is asked once.
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	total := 0
 	for range 3 {
+		replica := store.New(srv.Client(t), "")
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			n, err := s.AskFeedback(ctx, end.Add(time.Hour))
+			n, err := replica.AskFeedback(ctx, end.Add(time.Hour))
 			if err != nil {
 				t.Error(err)
 			}
