@@ -19,6 +19,8 @@ local function run()
     -- question for each (bulk entry k=fb, to, m) in the same step: each is asked once, whoever runs
     -- it and however often. Returns {queued, 1 if more remain else 0}. A cancelled meetup asks nobody.
     if redis.call('HGET', KEYS[2], 'status') == 'cancelled' then return {0, 0} end
+    -- Everyone who came asked already (the asked are a subset of the checked in): nothing to look at.
+    if redis.call('SCARD', KEYS[3]) >= redis.call('HLEN', KEYS[1]) then return {0, 0} end
     local limit = tonumber(ARGV[2])
     local queued, more = 0, 0
     for _, a in ipairs(redis.call('HKEYS', KEYS[1])) do
