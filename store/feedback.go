@@ -134,7 +134,7 @@ func (s *Store) FeedbackComments(ctx context.Context, meetup string) ([]flows.Fe
 // Asking for feedback.
 
 const (
-	// askChunk is how many alumni one run of the ask script claims and queues: it bounds how long
+	// askChunk is about how many check-ins one run of the ask script looks at: it bounds how long
 	// the script holds Redis.
 	askChunk = 1000
 	// FeedbackCatchUp is how late a question may still go out after its moment (after downtime);
@@ -177,17 +177,22 @@ func (s *Store) AskFeedback(ctx context.Context, now time.Time) (asked int, err 
 	return asked, errors.Join(errs...)
 }
 
-// askMeetup runs the ask script over a meetup's check-ins, askChunk at a time, and lists its stream
+// askMeetup runs the ask script over a meetup's check-ins, a page of about askChunk at a time (HSCAN,
+// so a pass over n check-ins costs O(n) however many pages), and lists its stream
 // in the bulk lane's registry when it holds questions (also those a failed registration left out).
 func (s *Store) askMeetup(ctx context.Context, meetup string) (int, error) {
-	asked := 0
+	asked, cursor := 0, "0"
 	for {
-		res, err := s.runFeedback(ctx, meetup, false, "ask", askChunk).Int64Slice()
+		res, err := s.runFeedback(ctx, meetup, false, "ask", cursor, askChunk).Slice()
 		if err != nil {
 			return asked, fmt.Errorf("ask feedback of %s: %w", meetup, err)
 		}
-		asked += int(res[0])
-		if res[1] == 0 {
+		if len(res) != 2 {
+			return asked, fmt.Errorf("ask feedback of %s: answer %v", meetup, res)
+		}
+		n, _ := res[0].(int64)
+		asked += int(n)
+		if cursor, _ = res[1].(string); cursor == "0" || cursor == "" {
 			break
 		}
 	}

@@ -15,23 +15,23 @@ end
 
 local function run()
   if op == 'ask' then
-    -- ARGV: op, limit. Claims up to limit alumni who checked in and were not asked yet, and queues a
-    -- question for each (bulk entry k=fb, to, m) in the same step: each is asked once, whoever runs
-    -- it and however often. Returns {queued, 1 if more remain else 0}. A cancelled meetup asks nobody.
-    if redis.call('HGET', KEYS[2], 'status') == 'cancelled' then return {0, 0} end
+    -- ARGV: op, cursor, count. Claims the alumni who checked in and were not asked yet, in one page
+    -- of HSCAN over the check-ins from cursor (about count of them), and queues a question for each
+    -- (bulk entry k=fb, to, m) in the same step: each is asked once, whoever runs it and however
+    -- often. Returns {queued, next cursor ('0' at the end)}. A cancelled meetup asks nobody.
+    if redis.call('HGET', KEYS[2], 'status') == 'cancelled' then return {0, '0'} end
     -- Everyone who came asked already (the asked are a subset of the checked in): nothing to look at.
-    if redis.call('SCARD', KEYS[3]) >= redis.call('HLEN', KEYS[1]) then return {0, 0} end
-    local limit = tonumber(ARGV[2])
-    local queued, more = 0, 0
-    for _, a in ipairs(redis.call('HKEYS', KEYS[1])) do
-      if redis.call('SISMEMBER', KEYS[3], a) == 0 then
-        if queued >= limit then more = 1; break end
-        redis.call('SADD', KEYS[3], a)
+    if redis.call('SCARD', KEYS[3]) >= redis.call('HLEN', KEYS[1]) then return {0, '0'} end
+    local page = redis.call('HSCAN', KEYS[1], ARGV[2], 'COUNT', ARGV[3])
+    local queued = 0
+    for i = 1, #page[2], 2 do
+      local a = page[2][i]
+      if redis.call('SADD', KEYS[3], a) == 1 then
         redis.call('XADD', KEYS[4], '*', 'k', 'fb', 'to', a, 'm', meetup)
         queued = queued + 1
       end
     end
-    return {queued, more}
+    return {queued, page[1]}
   elseif op == 'rate' then
     -- ARGV: op, alumnus, rating, now. Returns {status, rating kept}.
     local a, r = ARGV[2], tonumber(ARGV[3])

@@ -16,7 +16,7 @@ import (
 
 // feedbackMeetup saves a meetup that ended at end, with n alumni (ids 1..n) holding seats, the first
 // came of them checked in.
-func feedbackMeetup(t *testing.T, s *store.Store, id string, end time.Time, n, came int) flows.Meetup {
+func feedbackMeetup(t testing.TB, s *store.Store, id string, end time.Time, n, came int) flows.Meetup {
 	t.Helper()
 	ctx := context.Background()
 	m := flows.Meetup{
