@@ -70,14 +70,14 @@ func (r *Renderer) reportChart(ctx context.Context, meetup string, lang locales.
 		return File{}, err
 	}
 	say := func(t locales.Text) string { return catalog().Render(lang, t) }
-	names, came := r.attendance(roster, say)
+	names, came, heading := r.attendance(roster, say)
 	stars := make([]string, 5)
 	counts := make([]float64, 5)
 	for i := range 5 { // 5 stars on top
 		stars[i] = say(locales.Msg("fb.chart_stars", "N", 5-i))
 		counts[i] = float64(ratings.Dist[4-i])
 	}
-	png, err := drawReport(lang, say(locales.Msg("fb.chart_attendance")), names, came, say(locales.Msg("fb.chart_ratings")), stars, counts, say(locales.Msg("fb.chart_empty")))
+	png, err := drawReport(lang, heading, names, came, say(locales.Msg("fb.chart_ratings")), stars, counts, say(locales.Msg("fb.chart_empty")))
 	if err != nil {
 		return File{}, fmt.Errorf("chart of %s: %w", meetup, err)
 	}
@@ -85,12 +85,18 @@ func (r *Renderer) reportChart(ctx context.Context, meetup string, lang locales.
 }
 
 // attendance counts who checked in by regency, most first, the regencies past chartRegencies as one
-// bar, those without a known regency last.
-func (r *Renderer) attendance(roster []flows.RosterEntry, say func(locales.Text) string) ([]string, []float64) {
+// bar, those without a known regency last; before anyone checked in (the meetup is still to come),
+// those holding a seat, under a heading that says so.
+func (r *Renderer) attendance(roster []flows.RosterEntry, say func(locales.Text) string) ([]string, []float64, string) {
+	came := slices.ContainsFunc(roster, func(e flows.RosterEntry) bool { return !e.CheckedIn.IsZero() })
+	heading := say(locales.Msg("fb.chart_attendance"))
+	if !came {
+		heading = say(locales.Msg("fb.chart_seats"))
+	}
 	by := map[string]int{}
 	unknown := 0
 	for _, e := range roster {
-		if e.CheckedIn.IsZero() {
+		if came && e.CheckedIn.IsZero() || !came && e.Status != flows.SeatConfirmed {
 			continue
 		}
 		if g, ok := r.Atlas.Regency(e.Regency); ok {
@@ -123,7 +129,7 @@ func (r *Renderer) attendance(roster []flows.RosterEntry, say func(locales.Text)
 	for i, x := range rows {
 		names[i], values[i] = x.name, float64(x.n)
 	}
-	return names, values
+	return names, values, heading
 }
 
 // drawReport draws the two bar charts one above the other. The library draws a horizontal bar

@@ -169,3 +169,46 @@ func TestSuggestionsCSVByProvince(t *testing.T) {
 		}
 	}
 }
+
+// Before the meetup, nobody checked in: the chart shows the seats held by regency instead.
+func TestReportChartBeforeTheMeetup(t *testing.T) {
+	ctx := context.Background()
+	atlas, err := area.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	demo, err := meetupfile.Demo(atlas)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := store.New(redistest.Start(t).Client(t), "")
+	m := demo[1]
+	if err := st.SaveMeetup(ctx, m); err != nil {
+		t.Fatal(err)
+	}
+	now := m.Start.Add(-48 * time.Hour)
+	for id, reg := range map[int64]string{1: "15.71", 2: "15.71", 3: "15.01"} {
+		p := flows.Profile{Name: "A", Province: "15", Regency: reg, Lang: locales.ID, Active: true, ConsentAt: now, CreatedAt: now}
+		if err := st.Commit(ctx, flows.Commit{User: id, Update: 1, Next: flows.Session{Profile: &p}, Now: now}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.Reserve(ctx, m.ID, id, now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := &attach.Renderer{Meetups: st, Atlas: atlas}
+	f, err := r.Render(ctx, flows.Attachment{Kind: flows.FileReportChart, Meetup: m.ID}, locales.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(bytes.NewReader(f.Data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b := img.Bounds(); b.Dy() != 2*120+7*56 { // two regencies, five ratings
+		t.Fatalf("chart %v", b)
+	}
+	if dir := os.Getenv("CHART_OUT"); dir != "" {
+		_ = os.WriteFile(dir+"/report-before.png", f.Data, 0o644)
+	}
+}
