@@ -37,7 +37,7 @@ var _ flows.Feedback = (*Store)(nil)
 func (s *Store) feedbackKeys(meetup, op string) []string {
 	tag := s.prefix + "{mt:" + meetup + "}:"
 	k := s.rsvpKeys(meetup)
-	return []string{k[9], k[0], tag + "fb:asked", tag + "fb:q", tag + "fb:ratings", tag + "fb:counts", tag + "fb:comments", tag + "op:" + op}
+	return []string{k[9], k[0], tag + "fb:asked", tag + "fb:q", tag + "fb:ratings", tag + "fb:counts", tag + "fb:comments", tag + "op:" + op, tag + "ops"}
 }
 
 // runFeedback runs one op of feedback.lua; an op that changes something on behalf of an update

@@ -2,7 +2,8 @@
 -- KEYS: 1 checkins (alumnus -> unix s, rsvp.lua's), 2 info (status), 3 fb:asked (set of alumni asked),
 -- 4 fb:q (the meetup's stream of the bulk lane), 5 fb:ratings (alumnus -> "<rating>:<unix s>"),
 -- 6 fb:counts (hash "1".."5" -> count), 7 fb:comments (alumnus -> JSON {t, at}), 8 the operation
--- record of this call (see rsvp.lua).
+-- record of this call (see rsvp.lua), 9 ops: the meetup's zset of operation records by expiry (unix
+-- ms), shared with rsvp.lua, so erasing an alumnus finds the records that name them without a SCAN.
 -- ARGV: the op and its arguments, then always last the operation record's lifetime in ms (0: none).
 
 local meetup = string.match(KEYS[3], '{mt:(.-)}')
@@ -42,6 +43,27 @@ local function run()
     redis.call('HSET', KEYS[5], a, r .. ':' .. ARGV[4])
     redis.call('HINCRBY', KEYS[6], tostring(r), 1)
     return {'ok', r}
+  elseif op == 'erase' then
+    -- ARGV: op, alumnus. Takes away the alumnus's feedback at this meetup (personal data erasure):
+    -- asked mark, rating, comment, a question still queued. The counts stay (aggregates).
+    local a = ARGV[2]
+    redis.call('SREM', KEYS[3], a)
+    redis.call('HDEL', KEYS[5], a)
+    redis.call('HDEL', KEYS[7], a)
+    for _, e in ipairs(redis.call('XRANGE', KEYS[4], '-', '+')) do
+      local f = e[2]
+      for i = 1, #f, 2 do
+        if f[i] == 'to' and f[i + 1] == a then redis.call('XDEL', KEYS[4], e[1]) end
+      end
+    end
+    local mine = ':op:' .. a .. ':'
+    for _, k in ipairs(redis.call('ZRANGE', KEYS[9], 0, -1)) do
+      if string.find(k, mine, 1, true) then
+        redis.call('DEL', k)
+        redis.call('ZREM', KEYS[9], k)
+      end
+    end
+    return {'ok'}
   elseif op == 'comment' then
     -- ARGV: op, alumnus, text, now. Only with a rating: {'ok'} or {'no_rating'}.
     local a = ARGV[2]
@@ -53,7 +75,12 @@ local function run()
 end
 
 local res = run()
-if opttl > 0 and op ~= 'ask' and type(res) == 'table' and not res.err then
+if opttl > 0 and op ~= 'ask' and op ~= 'erase' and type(res) == 'table' and not res.err then
   redis.call('SET', KEYS[8], cjson.encode(res), 'PX', opttl)
+  local t = redis.call('TIME')
+  local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  redis.call('ZREMRANGEBYSCORE', KEYS[9], '-inf', now)
+  redis.call('ZADD', KEYS[9], now + opttl, KEYS[8])
+  redis.call('PEXPIRE', KEYS[9], opttl)
 end
 return res

@@ -19,6 +19,7 @@ import (
 //
 //	ab:{sg:<yyyy-mm>:<province>}:list   stream  a (alumnus), r (regency), t (text), at (unix s)
 //	ab:{sg:<yyyy-mm>:<province>}:op:<op> string "1" once the operation added its suggestion   expires OpTTL
+//	ab:{sg:<yyyy-mm>:<province>}:ops    zset    those operation records by expiry (for erasure)   expires OpTTL
 //	ab:sg:index                          set     "<yyyy-mm>:<province>" of every stream
 //
 // None but the operation records expires: suggestions are kept.
@@ -41,7 +42,7 @@ func (s *Store) AddSuggestion(ctx context.Context, sg flows.Suggestion) error {
 	if op != "" {
 		ttl = OpTTL.Milliseconds()
 	}
-	err := suggestScript.Run(ctx, s.rdb, []string{tag + "list", tag + "op:" + op},
+	err := suggestScript.Run(ctx, s.rdb, []string{tag + "list", tag + "op:" + op, tag + "ops"},
 		sg.Alumnus, sg.Regency, sg.Text, sg.At.Unix(), ttl).Err()
 	if err != nil {
 		return fmt.Errorf("suggestion of %d: %w", sg.Alumnus, err)
