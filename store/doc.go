@@ -47,6 +47,8 @@
 //	ab:{mt:<id>}:fb:ratings    hash    alumnus -> "<rating 1–5>:<unix s>"
 //	ab:{mt:<id>}:fb:counts     hash    "1".."5" -> number of ratings
 //	ab:{mt:<id>}:fb:comments   hash    alumnus -> JSON {t, at}
+//	ab:{mt:<id>}:ops           zset    operation records of the meetup by expiry (unix ms), feedback.lua's
+//	                                   among them, so an erasure finds those naming an alumnus   expires OpTTL
 //
 // None of the other meetup keys expires: they are promises made to alumni. Shared keys:
 //
@@ -61,6 +63,7 @@
 //	ab:migrated:mine           string  "1" once the places of older versions were indexed (mine.go)
 //	ab:{sg:<yyyy-mm>:<prov>}:list  stream  /masukan suggestions of a month (UTC) and province: a, r, t, at
 //	ab:{sg:<yyyy-mm>:<prov>}:op:<op>  string  a suggestion's operation record   expires OpTTL
+//	ab:{sg:<yyyy-mm>:<prov>}:ops  zset  those records by expiry (for erasure)   expires OpTTL
 //	ab:sg:index                set     "<yyyy-mm>:<prov>" of every suggestion stream (suggest.go)
 //
 // This package may import flows and locales (it implements flows' interfaces); nothing else of the project.
