@@ -37,8 +37,8 @@ type FeedbackStore interface {
 	Suggestions(ctx context.Context, province string, limit int) ([]flows.Suggestion, error)
 }
 
-// catalog renders the chart's words; the chart is drawn here, not by the transport.
-var catalog = sync.OnceValue(locales.MustLoad)
+// feedbackCatalog renders the chart's words; the chart is drawn here, not by the transport.
+var feedbackCatalog = sync.OnceValue(locales.MustLoad)
 
 func (r *Renderer) feedbackStore() (FeedbackStore, error) {
 	fs, ok := r.Meetups.(FeedbackStore)
@@ -69,7 +69,7 @@ func (r *Renderer) reportChart(ctx context.Context, meetup string, lang locales.
 	if err != nil {
 		return File{}, err
 	}
-	say := func(t locales.Text) string { return catalog().Render(lang, t) }
+	say := func(t locales.Text) string { return feedbackCatalog().Render(lang, t) }
 	names, came, heading := r.attendance(roster, say)
 	stars := make([]string, 5)
 	counts := make([]float64, 5)

@@ -18,6 +18,7 @@ func feedbackBot(t *testing.T, c *e2eBot, seats []*e2eUser, came ...*e2eUser) fl
 	t.Helper()
 	ctx := context.Background()
 	c.App.Feedback = c.Store
+	c.App.ButtonKey = []byte("e2e feedback button key") // the rating buttons' data stays the same in the goldens
 	_, demo := demoMeetups(t)
 	var m flows.Meetup
 	for _, d := range demo {
