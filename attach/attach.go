@@ -61,6 +61,8 @@ func (r *Renderer) Render(ctx context.Context, a flows.Attachment, lang locales.
 		return r.storiesJSON(ctx, a.Ref)
 	case flows.FileAlumniCSV:
 		return r.alumniCSV(ctx)
+	case flows.FileFeedbackCSV, flows.FileSuggestionsCSV, flows.FileReportChart: // feedback_*.go
+		return r.feedbackAttachment(ctx, a, lang)
 	}
 	return File{}, fmt.Errorf("attachment kind %q: unknown", a.Kind)
 }

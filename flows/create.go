@@ -39,6 +39,7 @@ type createState struct {
 	Cap       int          `json:"cap,omitempty"`
 	Desc      string       `json:"desc,omitempty"`
 	Workshops []mkWorkshop `json:"ws,omitempty"`
+	FbAfter   int          `json:"fba,omitempty"` // minutes after the end to ask for feedback; 0: the default (create_feedback.go)
 
 	WsTitle   string `json:"wt,omitempty"` // the workshop being added
 	WsTrainer string `json:"wtr,omitempty"`
@@ -169,6 +170,7 @@ func (k create) mkBeginEdit(t *Turn, id string) {
 	}
 	state[createState](t).Workshops = ws
 	state[createState](t).Reminders = m.Reminders
+	state[createState](t).FbAfter = feedbackChoice(m) // create_feedback.go
 	n := len(t.res.Replies)
 	t.say(locales.Msg("create.edit_intro", "Title", m.Title))
 	k.Prompt(t)
@@ -591,6 +593,8 @@ func (k create) Tap(t *Turn, b Tap) {
 		k.mkSave(t, MeetupPublished)
 	case c.Step == stepMkPreview && b.Action == "draft":
 		k.mkSave(t, MeetupDraft)
+	case c.Step == stepMkPreview && b.Action == actFeedbackAfter: // create_feedback.go
+		k.mkFeedbackNext(t, b.Arg)
 	case c.Step == stepMkPreview && b.Action == "again":
 		n := len(t.res.Replies)
 		t.say(locales.Msg("create.again"))

@@ -160,6 +160,6 @@ func (k create) mkPreview(t *Turn) {
 		row = append(row, t.button(locales.Msg("btn.create_save_draft"), "draft"))
 	}
 	t.say(locales.Msg("create.preview_intro"))
-	t.say(locales.Lines(lines...), row, []Button{t.button(locales.Msg("btn.create_reminders"), "rem")},
+	t.say(locales.Lines(lines...), row, []Button{t.button(locales.Msg("btn.create_reminders"), "rem")}, []Button{k.mkFeedbackButton(t)},
 		[]Button{t.button(locales.Msg("btn.create_again"), "again"), t.button(locales.Msg("btn.create_cancel"), "cancel")})
 }

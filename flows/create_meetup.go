@@ -36,6 +36,7 @@ func (s *createState) meetup(atlas *area.Atlas) (Meetup, bool) {
 		Title: s.Title, Province: prov.Code, Regency: reg.Code,
 		Venue: Venue{Name: s.Venue, Address: s.Addr},
 		Start: start, End: end, Capacity: s.Cap, Description: s.Desc, Reminders: s.Reminders,
+		FeedbackAfter: s.feedbackAfter(),
 	}
 	for _, w := range s.Workshops {
 		ws, ok1 := s.at(atlas, s.Date, w.Start)

@@ -34,6 +34,9 @@
 //	export.go       export       /ekspor                     organizer
 //	broadcast*.go   broadcastFlow /siaran                    organizer
 //	broadcast_send.go broadcastButtons, joinFlow: "bx:" (stop, list; organizer), "bj:" (Aku ikut; alumnus)
+//	feedback.go     feedback     rating buttons ("fb:")      alumnus
+//	feedback_comment.go feedbackComment  the comment after a rating  alumnus
+//	masukan.go      masukan      /masukan                    alumnus
 //
 // All are listed once, in `var registry` (flow.go). The router (router.go, App.Step) maps a command
 // to the flow whose Entry it is, a /start payload to the flow of its prefix, a button to the flow its

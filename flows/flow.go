@@ -80,6 +80,7 @@ var registry = register(
 	survey{}, surveyResults{},
 	remindButtons{}, pengingat{}, workshops{}, createSeries{},
 	broadcastFlow{}, broadcastButtons{}, joinFlow{},
+	feedback{}, feedbackComment{}, masukan{}, // feedback after a meetup and /masukan (issue 9)
 )
 
 // flowSet is the registry, indexed by what the router looks up.

@@ -32,6 +32,9 @@ type Meetup struct {
 	// Reminders are when its seat holders are reminded (flows/remind.go): specs such as "19:00" (the
 	// day before) and "2h" (before the start); none means DefaultReminders, "off" none at all.
 	Reminders []string `json:"reminders,omitempty"`
+	// FeedbackAfter is how long after the end its alumni who checked in are asked how it went; 0
+	// means DefaultFeedbackAfter (feedback_types.go).
+	FeedbackAfter time.Duration `json:"feedback_after,omitempty"`
 }
 
 // Venue is where a meetup happens.

@@ -152,6 +152,8 @@ func (rp reports) Tap(t *Turn, b Tap) {
 		rp.picker(t, 0, false)
 	case actParticipants, actSummary:
 		rp.on(t, b.Action, b.Arg)
+	case actFeedback:
+		rp.feedbackTap(t, b.Arg)
 	default:
 		t.stale()
 	}
@@ -241,6 +243,7 @@ func (rp reports) on(t *Turn, action, id string) {
 	if action == actSummary {
 		state[reportsState](t).Which = "laporan"
 		rp.summary(t, m)
+		rp.withFeedback(t, m) // reports_feedback.go: the ratings and the way to the chart
 		return
 	}
 	state[reportsState](t).Which = "peserta"

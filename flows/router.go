@@ -34,6 +34,7 @@ type App struct {
 	ModerationChat int64
 	// Broadcasts keeps announcements (/siaran) and their audiences; nil: /siaran answers as unknown.
 	Broadcasts Broadcasts
+	Feedback   Feedback // ratings, comments and /masukan suggestions; nil: those answer as unknown
 }
 
 // Step applies one input to a session. Wrong input is answered with a re-prompt; an error means the

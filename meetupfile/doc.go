@@ -16,6 +16,7 @@
 //	    status: published            # draft, published or cancelled; default published
 //	    claim_hours: 6               # how long a freed seat waits for the next on the waitlist; default 12
 //	                                 # (within the last day before the meetup, at most 2)
+//	    feedback_after: 2h           # when the alumni who came are asked how it was; default 1h after the end
 //	    workshops:
 //	      - {title: Personal Branding, trainer: Paradigm, start: "10:00", end: "11:30"}
 //

@@ -42,6 +42,9 @@ type meetup struct {
 	Status      string     `yaml:"status"`
 	Workshops   []workshop `yaml:"workshops"`
 	Reminders   []string   `yaml:"reminders"` // e.g. ["19:00", "2h"] or ["off"]; none: the defaults
+	// FeedbackAfter is how long after the end the alumni who came are asked how it was: "1h", "90m",
+	// "2h30m"; absent: flows.DefaultFeedbackAfter.
+	FeedbackAfter string `yaml:"feedback_after"`
 }
 
 type venue struct {
@@ -128,6 +131,10 @@ func (m meetup) convert(atlas *area.Atlas) (flows.Meetup, error) {
 	if m.ClaimHours < 0 || m.ClaimHours > 72 {
 		return flows.Meetup{}, fmt.Errorf("claim_hours must be 1–72 (0 or absent: 12), got %d", m.ClaimHours)
 	}
+	feedbackAfter, err := parseFeedbackAfter(m.FeedbackAfter)
+	if err != nil {
+		return flows.Meetup{}, err
+	}
 	status := flows.MeetupStatus(m.Status)
 	switch status {
 	case "":
@@ -140,7 +147,7 @@ func (m meetup) convert(atlas *area.Atlas) (flows.Meetup, error) {
 		ID: m.ID, Title: strings.TrimSpace(m.Title), Province: prov.Code, Regency: reg.Code,
 		Venue: flows.Venue{Name: m.Venue.Name, Address: m.Venue.Address, Lat: m.Venue.Lat, Lon: m.Venue.Lon},
 		Start: start, End: end, Capacity: m.Capacity, Description: strings.TrimSpace(m.Description), Status: status,
-		ClaimWindow: time.Duration(m.ClaimHours) * time.Hour,
+		ClaimWindow: time.Duration(m.ClaimHours) * time.Hour, FeedbackAfter: feedbackAfter,
 	}
 	if len(m.Reminders) > 0 {
 		rs, err := flows.ParseReminders(strings.Join(m.Reminders, ", "))
@@ -182,4 +189,16 @@ func parseLocal(s string, loc *time.Location) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("%q is not a local time like 2027-03-18 09:00", s)
 	}
 	return t, nil
+}
+
+// parseFeedbackAfter reads feedback_after: a Go duration from a minute to flows.MaxFeedbackAfter.
+func parseFeedbackAfter(s string) (time.Duration, error) {
+	if strings.TrimSpace(s) == "" {
+		return 0, nil
+	}
+	d, err := time.ParseDuration(strings.TrimSpace(s))
+	if err != nil || d < time.Minute || d > flows.MaxFeedbackAfter {
+		return 0, fmt.Errorf("feedback_after must be a duration from 1m to 168h, such as 1h or 90m, got %q", s)
+	}
+	return d, nil
 }

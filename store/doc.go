@@ -44,7 +44,14 @@
 //	ab:{mt:<id>}:ops           zset    the meetup's operation records by expiry (unix ms), so an
 //	                                   erasure finds those that name the alumnus without a SCAN
 //
-// None of the other meetup keys expires: they are promises made to alumni.
+// Feedback after a meetup (feedback.go, feedback.lua), beside its RSVP keys:
+//
+//	ab:{mt:<id>}:fb:asked      set     alumni asked how it went (claimed in the script that queues it)
+//	ab:{mt:<id>}:fb:q          stream  their questions in the bulk lane (k "fb", to, m); in ab:queues:bulk
+//	ab:{mt:<id>}:fb:ratings    hash    alumnus -> "<rating 1–5>:<unix s>"
+//	ab:{mt:<id>}:fb:counts     hash    "1".."5" -> number of ratings
+//	ab:{mt:<id>}:fb:comments   hash    alumnus -> JSON {t, at}
+//	(feedback.lua's operation records are listed in ab:{mt:<id>}:ops, as rsvp.lua's)
 //
 // One announcement's survey (<bc> is the broadcast id; survey.lua runs over these together):
 //
@@ -74,7 +81,8 @@
 //	                                   consumer group "stories"
 //	ab:{stories}:op:<op>       string  the story a submit operation made    expires OpTTL (48 h)
 //
-// Story keys do not expire either. Shared keys:
+// Story keys do not expire either, nor do the meetup keys above: they are promises made to alumni.
+// Shared keys:
 //
 //	ab:meetups                 zset    meetup ids by end time (unix s)
 //	ab:queues:<lane>           set     the outbound queue streams of a lane ("notices", "stories") that may hold
@@ -86,6 +94,10 @@
 //	ab:lock:<name>             string  a replica's token while it runs a periodic job   expires with the job
 //	ab:migrated:mine           string  "1" once the places of older versions were indexed (mine.go)
 //	ab:migrated:refs           string  "1" once the referrals of older versions were listed (erase.go)
+//	ab:{sg:<yyyy-mm>:<prov>}:list  stream  /masukan suggestions of a month (UTC) and province: a, r, t, at
+//	ab:{sg:<yyyy-mm>:<prov>}:op:<op>  string  a suggestion's operation record   expires OpTTL
+//	ab:{sg:<yyyy-mm>:<prov>}:ops  zset  those records by expiry (for erasure)   expires OpTTL
+//	ab:sg:index                set     "<yyyy-mm>:<prov>" of every suggestion stream (suggest.go)
 //
 // Reminders and workshop series (remind.go, series.go, remindlease.go):
 //

@@ -33,7 +33,7 @@ type eraser func(ctx context.Context, user int64, now time.Time) error
 
 // erasers lists every part of the store that keeps records naming a user.
 func (s *Store) erasers() []eraser {
-	return []eraser{s.eraseMeetups, s.eraseRole, s.eraseReferrals, s.eraseDeadLetters}
+	return []eraser{s.eraseMeetups, s.eraseFeedback, s.eraseRole, s.eraseReferrals, s.eraseDeadLetters}
 }
 
 // EraseUser takes away every record naming user except their profile and conversation, which the

@@ -97,6 +97,7 @@ func newApp(st *store.Store, admins []int64) (*flows.Engine, *locales.Catalog, e
 	app.Surveys = st
 	app.Stories = st    // success stories, /moderasi, /ekspor
 	app.Broadcasts = st // /siaran
+	app.Feedback = st   // ratings after a meetup, their comments, /masukan
 	return &flows.Engine{App: app, Sessions: st}, cat, nil
 }
 
@@ -219,6 +220,15 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 			_, err := st.SweepNoticeQueues(ctx)
 			return err
 		}},
+		// Feedback questions an hour after a meetup, each claimed and queued in the bulk lane in one
+		// step (bot.FeedbackKind sends them): a pass that runs twice asks nobody twice.
+		{Name: "ask-feedback", Spec: "@every 1m", TTL: time.Minute, Run: func(ctx context.Context, now time.Time) error {
+			n, err := st.AskFeedback(ctx, now)
+			if n > 0 {
+				log.Info("feedback asked", "alumni", n)
+			}
+			return err
+		}},
 		reminders.Job(),
 		{Name: "story-queue-sweep", Spec: "@every 1m", TTL: time.Minute, Run: func(ctx context.Context, _ time.Time) error {
 			return st.SweepStoryQueue(ctx)
@@ -229,7 +239,9 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 	stories := b.StoriesLane(st, engine.App, bot.LaneConfig{}) // new stories to the moderation chat, outcomes to authors
 	// The reminders' entries of the bulk lane. Until the bulk lane (issue 8) serves every bulk kind at
 	// one shared rate, a plain lane serves the reminder kinds.
-	bulk := b.ReminderLane(st, bot.ReminderKinds(st, engine.App, nil), bot.LaneConfig{})
+	bulkKinds := bot.ReminderKinds(st, engine.App, nil)
+	bulkKinds[bot.FeedbackKindName] = bot.FeedbackKind{Store: st, App: engine.App}
+	bulk := b.ReminderLane(st, bulkKinds, bot.LaneConfig{})
 	// Every replica moves announcements along (builds, feeds the bulk lane, edits progress); the bulk
 	// lane sends them with the kind bot.BroadcastKindName: &bot.BroadcastKind{Store: st, App: engine.App}.
 	broadcasts := b.BroadcastRunner(bot.BroadcastRunnerConfig{Store: st, App: engine.App})
