@@ -33,7 +33,8 @@ type eraser func(ctx context.Context, user int64, now time.Time) error
 
 // erasers lists every part of the store that keeps records naming a user.
 func (s *Store) erasers() []eraser {
-	return []eraser{s.eraseMeetups, s.eraseFeedback, s.eraseRole, s.eraseReferrals, s.eraseDeadLetters}
+	return []eraser{s.eraseMeetups, s.eraseFeedback, s.eraseRole, s.eraseReferrals, s.eraseDeadLetters,
+		s.eraseStories, s.eraseSurveys, s.eraseReminders, s.eraseBroadcasts}
 }
 
 // EraseUser takes away every record naming user except their profile and conversation, which the

@@ -28,7 +28,8 @@ func (s *Store) MyData(ctx context.Context, user int64) (map[string]any, error) 
 type dataPart func(ctx context.Context, user int64, out map[string]any) error
 
 func (s *Store) dataParts() []dataPart {
-	return []dataPart{s.profileData, s.meetupData, s.feedbackData, s.roleData, s.conversationData}
+	return []dataPart{s.profileData, s.meetupData, s.feedbackData, s.roleData, s.conversationData,
+		s.storyData, s.surveyData, s.remindData}
 }
 
 func (s *Store) profileData(ctx context.Context, user int64, out map[string]any) error {

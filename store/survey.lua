@@ -1,7 +1,8 @@
 -- Survey answers of one broadcast. All keys share the survey's hash tag {sv:<broadcast>}.
 -- KEYS: 1 def (JSON flows.Survey), 2 ans (hash alumnus -> "<option>|<province>|<regency>"),
 -- 3 counts (hash "o:<option>", "p:<province>:<option>", "r:<regency>:<option>" -> count),
--- 4 closed (string, set once the survey takes no more answers), 5 the operation record of this call.
+-- 4 closed (string, set once the survey takes no more answers), 5 the operation record of this call,
+-- 6 ops (zset of the survey's operation records by expiry, unix ms, so an erasure finds them).
 -- ARGV: alumnus, option (from 0), province, regency, the operation record's lifetime in ms (0: none).
 -- Returns {status, previous option}: status new, changed, same, closed, unknown or nooption.
 -- An answer is counted where the alumnus lived when they gave it; a changed answer takes its counts
@@ -48,5 +49,10 @@ end
 local res = run()
 if opttl > 0 then
   redis.call('SET', KEYS[5], cjson.encode(res), 'PX', opttl)
+  local t = redis.call('TIME')
+  local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  redis.call('ZREMRANGEBYSCORE', KEYS[6], '-inf', now)
+  redis.call('ZADD', KEYS[6], now + opttl, KEYS[5])
+  redis.call('PEXPIRE', KEYS[6], opttl)
 end
 return res

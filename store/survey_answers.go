@@ -29,7 +29,7 @@ func (s *Store) AnswerSurvey(ctx context.Context, bc string, alumnus int64, opti
 		ttl = OpTTL.Milliseconds()
 	}
 	tag := s.surveyTag(bc)
-	keys := []string{tag + "def", tag + "ans", tag + "counts", tag + "closed", tag + "op:" + op}
+	keys := []string{tag + "def", tag + "ans", tag + "counts", tag + "closed", tag + "op:" + op, tag + "ops"}
 	res, err := surveyScript.Run(ctx, s.rdb, keys, alumnus, option, province, regency, ttl).StringSlice()
 	if err != nil {
 		return flows.SurveyAnswer{}, fmt.Errorf("answer survey %s for %d: %w", bc, alumnus, err)
