@@ -61,6 +61,8 @@
 //	ab:{sv:<bc>}:counts        hash    o:<option>, p:<province>:<option>, r:<regency>:<option> -> count
 //	ab:{sv:<bc>}:closed        string  "1" once the survey takes no more answers
 //	ab:{sv:<bc>}:op:<op>       string  the first answer of an answer operation   expires OpTTL (48 h)
+//	ab:{sv:<bc>}:ops           zset    those records by expiry (unix ms), for erasure   expires OpTTL
+//	(an erased alumnus's answer stays in ans under a field "x<n>" naming nobody: survey_erase.go)
 //
 // Survey keys do not expire: they are what alumni answered.
 //
@@ -128,6 +130,11 @@
 //	ab:bc:due                  zset    scheduled jobs by send time (unix ms)
 //	ab:bc:active               set     jobs being built or sent, or waiting for their summary
 //	ab:migrated:aud            string  "1" once the audience index was built for older profiles
+//
+// Personal data (erase.go, mydata.go and the <part>_erase.go beside each part): /hapusdata and
+// /datasaya find an alumnus's records through the indexes above — their profile's mt, ab:meetups,
+// ab:series, ab:bc:recent, ab:sg:index, ab:{stories}:by:<user>, the ops zsets of operation records —
+// and a SCAN of the {stories} tag only (story op records, stories a moderator decided).
 //
 // This package may import flows and locales (it implements flows' interfaces); nothing else of the project.
 package store
