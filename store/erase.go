@@ -34,7 +34,7 @@ type eraser func(ctx context.Context, user int64, now time.Time) error
 // erasers lists every part of the store that keeps records naming a user.
 func (s *Store) erasers() []eraser {
 	return []eraser{s.eraseMeetups, s.eraseFeedback, s.eraseRole, s.eraseReferrals, s.eraseDeadLetters,
-		s.eraseStories, s.eraseSurveys, s.eraseReminders, s.eraseBroadcasts}
+		s.eraseStories, s.eraseSurveys, s.eraseReminders, s.eraseBroadcasts, s.eraseOrganizer}
 }
 
 // EraseUser takes away every record naming user except their profile and conversation, which the

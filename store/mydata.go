@@ -29,7 +29,7 @@ type dataPart func(ctx context.Context, user int64, out map[string]any) error
 
 func (s *Store) dataParts() []dataPart {
 	return []dataPart{s.profileData, s.meetupData, s.feedbackData, s.roleData, s.conversationData,
-		s.storyData, s.surveyData, s.remindData}
+		s.storyData, s.surveyData, s.remindData, s.organizerData}
 }
 
 func (s *Store) profileData(ctx context.Context, user int64, out map[string]any) error {

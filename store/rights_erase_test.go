@@ -207,8 +207,9 @@ func TestEraseTakesAlumniOutOfReminders(t *testing.T) {
 	}
 }
 
-// A moderator who erases their data leaves the stories they decided decided, without their id or name;
-// a survey answer is taken out without changing the counts.
+// A moderator who erases their data leaves the stories they decided decided, the announcement they sent
+// and the series they made in place, without their id or name; their survey answer is taken out without
+// changing the counts.
 func TestEraseForgetsModeratorsAndSurveyAnswers(t *testing.T) {
 	ctx := context.Background()
 	rdb := redistest.Start(t).Client(t)
@@ -230,10 +231,18 @@ func TestEraseForgetsModeratorsAndSurveyAnswers(t *testing.T) {
 		t.Fatalf("rejecting = %v, %v", ok, err)
 	}
 	// The moderator also answered a survey, under an operation id.
-	if _, err := s.CreateBroadcast(ctx, flows.Broadcast{ID: "bs", Organizer: 9, Audience: flows.Audience{Kind: flows.AudAll}}, now); err != nil {
+	if _, err := s.CreateBroadcast(ctx, flows.Broadcast{ID: "bs", Organizer: mod, Copy: flows.CopyOf{Chat: mod, Message: 5},
+		Audience: flows.Audience{Kind: flows.AudAll}}, now); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.StopBroadcast(ctx, "bs", now); err != nil { // over: the copied message's reference goes too
 		t.Fatal(err)
 	}
 	if err := s.SaveSurvey(ctx, "bs", flows.Survey{Question: "Kerja?", Options: []string{"Ya", "Belum"}}); err != nil {
+		t.Fatal(err)
+	}
+	sr := flows.Series{ID: "digital", Title: "Kelas Digital", Link: "https://x", Zone: "WIB", Spec: "0 19 * * 3", From: "2024-09-01", To: "2030-01-01", CreatedBy: mod}
+	if err := s.SaveSeries(ctx, sr); err != nil {
 		t.Fatal(err)
 	}
 	for _, u := range []int64{mod, author} {
@@ -245,7 +254,8 @@ func TestEraseForgetsModeratorsAndSurveyAnswers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := fmt.Sprint(data); !strings.Contains(got, "answer:Ya") || !strings.Contains(got, "question:Kerja?") {
+	if got := fmt.Sprint(data); !strings.Contains(got, "answer:Ya") || !strings.Contains(got, "question:Kerja?") ||
+		!strings.Contains(got, "announcements_you_sent:[bs]") || !strings.Contains(got, "series_you_made:[digital]") {
 		t.Errorf("/datasaya lacks the survey answer: %s", got)
 	}
 	before, _ := s.SurveyTally(ctx, "bs")
@@ -262,6 +272,12 @@ func TestEraseForgetsModeratorsAndSurveyAnswers(t *testing.T) {
 	got, err := s.Story(ctx, a)
 	if err != nil || got == nil || got.Status != flows.StoryApproved || got.DecidedBy != 0 || got.DecidedName != "" || got.Author != author {
 		t.Errorf("the decided story after the moderator's erasure: %+v, %v", got, err)
+	}
+	if bc, err := s.Broadcast(ctx, "bs"); err != nil || bc == nil || bc.Organizer != 0 || bc.Audience.Kind != flows.AudAll {
+		t.Errorf("the announcement after its organizer's erasure: %+v, %v", bc, err)
+	}
+	if got, err := s.Series(ctx, "digital"); err != nil || got == nil || got.CreatedBy != 0 || got.Title != sr.Title {
+		t.Errorf("the series after its creator's erasure: %+v, %v", got, err)
 	}
 	if got, _ := s.Story(ctx, b); got == nil || got.Status != flows.StoryPending || got.Rejecting != 0 {
 		t.Errorf("the pending story after the moderator's erasure: %+v", got)
