@@ -177,11 +177,19 @@ func (s *Store) DropReminder(ctx context.Context, d flows.DueReminder) error {
 	return wrapErr(s.rdb.ZRem(ctx, s.dueKey(), dueMember(d)).Err(), "drop reminder %s", dueMember(d))
 }
 
-// ReminderOutcome records how a queued reminder ended for its alumnus (idempotent).
+// ReminderOutcome records how a queued reminder ended for its alumnus (idempotent), over their claim
+// only: an alumnus erased while it was being sent (remind_erase.go), or a claim expired, is not written
+// back.
 func (s *Store) ReminderOutcome(ctx context.Context, kind, id string, at time.Time, alumnus int64, outcome string) error {
 	key := s.tagOf(kind, id) + "rm:" + strconv.FormatInt(at.Unix(), 10)
-	return wrapErr(s.rdb.HSet(ctx, key, strconv.FormatInt(alumnus, 10), outcome).Err(), "reminder outcome %s", key)
+	err := outcomeScript.Run(ctx, s.rdb, []string{key}, strconv.FormatInt(alumnus, 10), outcome).Err()
+	return wrapErr(err, "reminder outcome %s", key)
 }
+
+// outcomeScript sets a field of a hash only if it is there.
+var outcomeScript = redis.NewScript(`
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) return 1 end
+return 0`)
 
 // ReminderClaims are the alumni a reminder was claimed for, with "q" or their outcome.
 func (s *Store) ReminderClaims(ctx context.Context, kind, id string, at time.Time) (map[int64]string, error) {
