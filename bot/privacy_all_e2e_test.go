@@ -117,9 +117,25 @@ func TestEraseCoversEveryPart(t *testing.T) {
 			t.Errorf("/datasaya's data lacks %s:\n%s", want, got)
 		}
 	}
+	c.API.SetRecordCalls(true)
 	vita.Send("/datasaya")
 	if last, _ := c.API.LastMessage(vita.ID); last.Document != "datasaya.json" {
 		t.Fatalf("/datasaya sent %+v, want the file datasaya.json", last)
+	}
+	// The file itself has every part, and reads as JSON.
+	var file map[string]any
+	for _, call := range c.API.CallsTo("sendDocument") {
+		if call.ChatID == vita.ID {
+			if err := json.Unmarshal(call.Files["document"], &file); err != nil {
+				t.Fatalf("datasaya.json is not JSON: %v", err)
+			}
+		}
+	}
+	for _, part := range []string{"profile", "meetups", "meetup_ratings", "suggestions", "survey_answers", "stories",
+		"reminder_settings", "series_followed"} {
+		if file[part] == nil {
+			t.Errorf("datasaya.json has no %q", part)
+		}
 	}
 
 	vita.Send("/hapusdata").Tap("Ya, hapus semua").Expect("Semua datamu sudah kami hapus")
