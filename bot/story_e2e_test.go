@@ -113,9 +113,11 @@ func TestStoryGolden(t *testing.T) {
 			vita.Photo("").Tap(r("btn.st_photos_done")).Tap(r("btn.st_named")).Tap(r("btn.st_send"))
 			c.runStories()
 			budi.Press("✅ Setujui")
-			c.runStories()
+			own := onItsOwn{}
+			own.during(c, c.runStories, vita) // the outcome comes on its own
 			vita.Expect("🎉")
 			checkGolden(t, "story_"+lang+".txt", "== Vita ==\n"+vita.Transcript()+"\n== moderation chat ==\n"+c.groupTranscript())
+			checkShape(t, vita, own.is)
 		})
 	}
 }
@@ -141,9 +143,11 @@ func TestStoryByMessageGolden(t *testing.T) {
 	}
 	c.runStories()
 	budi.Press("❌ Tolak").ReplyToLast("Ceritanya bagus, tapi tolong kirim lagi dengan foto toko ya.")
-	c.runStories()
+	own := onItsOwn{}
+	own.during(c, c.runStories, vita)
 	vita.Expect("tolong kirim lagi dengan foto toko ya")
 	checkGolden(t, "story_message_id.txt", "== Vita ==\n"+vita.Transcript()+"\n== moderation chat ==\n"+c.groupTranscript())
+	checkShape(t, vita, own.is)
 }
 
 // The moderation chat's buttons check the presser: a member who is not panitia, or a panitia of another
@@ -211,6 +215,7 @@ func TestModerationChatRolesAndRace(t *testing.T) {
 	if last.Document != "cerita.csv" {
 		t.Fatalf("the export is %+v\n%s", last, boss.Transcript())
 	}
+	checkShape(t, boss, nil)
 	// Plain text everywhere: no call of the whole conversation set a parse mode.
 	for _, call := range c.API.Calls() {
 		if pm, ok := call.Params["parse_mode"]; ok {
@@ -230,11 +235,14 @@ func TestModerasiDecisionShowsInModerationChat(t *testing.T) {
 	c.runStories()
 	org := &e2eUser{c: c, User: budi.User}
 	org.Send("/moderasi").Expect("Cerita 1 dari 1").Tap("✅ Setujui").Expect("disetujui")
-	c.runStories()
+	own := onItsOwn{}
+	own.during(c, c.runStories, vita)
 	if msg := budi.storyMessage(); msg.Buttons[0][0].Text != "✅ Disetujui oleh Budi" {
 		t.Errorf("the moderation chat's story shows %+v\n%s", msg.Buttons, c.groupTranscript())
 	}
 	vita.Expect("sudah disetujui panitia")
+	checkShape(t, org, nil)
+	checkShape(t, vita, own.is)
 }
 
 // Moderators see every photo: those the story's message does not show come as an album above it.
@@ -251,6 +259,7 @@ func TestModerationChatShowsEveryPhoto(t *testing.T) {
 		!strings.Contains(msgs[2].Text, "📷 2 foto terlampir") || len(msgs[2].Buttons) == 0 {
 		t.Fatalf("moderation chat:\n%s", c.groupTranscript())
 	}
+	checkShape(t, vita, nil)
 }
 
 // A story in progress is the conversation's state in Redis: a new process goes on where the old one
@@ -272,4 +281,5 @@ func TestStoryInProgressSurvivesARestart(t *testing.T) {
 	if msgs := c2.API.Chat(moderationChat); len(msgs) != 1 || !strings.Contains(msgs[0].Text, "toko donatku") {
 		t.Fatalf("moderation chat:\n%s", c2.groupTranscript())
 	}
+	checkShape(t, vita, nil)
 }
