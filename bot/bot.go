@@ -445,6 +445,7 @@ var organizerMenu = []menuItem{
 	{"peserta", locales.Msg("cmd.peserta")},
 	{"checkin", locales.Msg("cmd.checkin")},
 	{"laporan", locales.Msg("cmd.laporan")},
+	{"buatworkshop", locales.Msg("cmd.buatworkshop")},
 	{"moderasi", locales.Msg("cmd.moderasi")},
 	{"ekspor", locales.Msg("cmd.ekspor")},
 }
@@ -456,6 +457,8 @@ var commandMenu = []menuItem{
 	{"tiket", locales.Msg("cmd.tiket")},
 	{"batal", locales.Msg("cmd.batal")},
 	{"profil", locales.Msg("cmd.profil")},
+	{"workshop", locales.Msg("cmd.workshop")},
+	{"pengingat", locales.Msg("cmd.pengingat")},
 	{"cerita", locales.Msg("cmd.cerita")},
 	{"bantuan", locales.Msg("cmd.bantuan")},
 	{"datasaya", locales.Msg("cmd.datasaya")},

@@ -21,13 +21,15 @@ func (help) Role() Need { return NeedAnyone }
 // everything the help lists needs a profile. A panitia without a profile gets the way to their menu.
 func (help) Start(t *Turn, _ Entry, _ string) {
 	switch {
+	case t.onboarded() && t.userRole().Organizer: // a panitia who is also an alumnus: both lists
+		t.say(locales.Lines(locales.Msg("help.text"), locales.Text{}, locales.Msg("help.organizer")), homeButtons(t)...)
 	case t.onboarded():
 		t.say(locales.Msg("help.text"), homeButtons(t)...)
 	case t.s.Conv.Flow == (onboarding{}).Name():
 		t.say(locales.Msg("help.text"))
 		t.prompt()
 	case t.userRole().Organizer:
-		t.organizerDone(locales.Msg("help.text"))
+		t.organizerDone(locales.Lines(locales.Msg("help.text"), locales.Text{}, locales.Msg("help.organizer")))
 	default:
 		t.say(locales.Msg("help.text"))
 		t.say(locales.Msg("onboard.finish_first"))
