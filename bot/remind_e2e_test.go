@@ -183,8 +183,8 @@ func goldenPengingat(t *testing.T, lang, golden string) {
 	checkShape(t, vita, nil)
 }
 
-// /workshop: an alumnus follows a weekly series, gets the session's reminder with its link an hour
-// before, and stops following it from the reminder.
+// The workshops, found from the /acara list's button: an alumnus follows a weekly series, gets the
+// session's reminder with its link an hour before, and stops following it from the reminder.
 func TestGoldenSeriesID(t *testing.T) { goldenSeries(t, "id", "series_id.txt") }
 func TestGoldenSeriesEN(t *testing.T) { goldenSeries(t, "en", "series_en.txt") }
 
@@ -200,7 +200,7 @@ func goldenSeries(t *testing.T, lang, golden string) {
 	say := func(id string, kv ...any) string { return w.c.Catalog.Render(l, locales.Msg(id, kv...)) }
 	vita := w.c.Alumnus("Vita", lang).Onboard()
 	w.watched = []*e2eUser{vita}
-	vita.Send("/workshop").Tap(say("btn.ws_sub", "Title", series.Title))
+	vita.Send("/acara").Tap(say("btn.go_workshops")).Tap(say("btn.ws_sub", "Title", series.Title))
 	wit, _ := time.LoadLocation("Asia/Jayapura")
 	w.at(t, time.Date(2024, 9, 25, 18, 0, 0, 0, wit)) // an hour before Wednesday's session
 	w.at(t, time.Date(2024, 9, 25, 18, 0, 30, 0, wit))

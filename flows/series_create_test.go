@@ -33,5 +33,5 @@ func TestCreateSeries(t *testing.T) {
 
 	vita := w.alumnus(1, "15", "15.71")
 	expectIn(t, w.send(vita, "/buatworkshop"), "khusus untuk panitia")
-	expectIn(t, w.send(vita, "/workshop"), "Kelas Digital Marketing", "Sesi berikutnya: Rabu, 3 Maret 2027 pukul 19.00 WIT")
+	expectIn(t, w.send(vita, "/workshop"), "Kelas Digital Marketing", "Sesi berikutnya: Rabu, 3 Maret 2027 pukul 17.00 WIB") // Vita lives in Jambi (WIB)
 }
