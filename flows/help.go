@@ -71,6 +71,14 @@ func (home) Tap(t *Turn, b Tap) {
 	e.flow.Start(t, e.entry, "")
 }
 
+// opensBeforeProfile says whether a global button works for someone without a profile: only
+// "Mulai lagi" (go:0:start), the one way on /hapusdata offers once the profile is gone, which begins
+// onboarding as /start would. Every other alumnus's button is stale before onboarding.
+func opensBeforeProfile(f Flow, b Tap) bool {
+	_, ok := f.(home)
+	return ok && b.Action == "start"
+}
+
 // homeButtons are the next steps of an onboarded alumnus: the meetups first; none before onboarding.
 func homeButtons(t *Turn) [][]Button {
 	if !t.onboarded() {

@@ -314,7 +314,7 @@ func (t *Turn) tap() {
 	}
 	if _, isGlobal := f.(globalFlow); isGlobal {
 		// An organizer's global buttons (survey results) need no alumnus profile: permit checks the role.
-		if !t.onboarded() && f.Role() < NeedOrganizer || !enabled(t.app, f) {
+		if !t.onboarded() && f.Role() < NeedOrganizer && !opensBeforeProfile(f, b) || !enabled(t.app, f) {
 			t.stale()
 			return
 		}
