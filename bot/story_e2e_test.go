@@ -111,13 +111,15 @@ func TestStoryGolden(t *testing.T) {
 					Send("Now my donut shop has three staff and orders come in every day.")
 			}
 			vita.Photo("").Tap(r("btn.st_photos_done")).Tap(r("btn.st_named")).Tap(r("btn.st_send"))
-			c.runStories()
+			group := groupSends{}
+			group.during(c, c.runStories) // the story reaches the moderators on its own
 			budi.Press("✅ Setujui")
 			own := onItsOwn{}
 			own.during(c, c.runStories, vita) // the outcome comes on its own
 			vita.Expect("🎉")
 			checkGolden(t, "story_"+lang+".txt", "== Vita ==\n"+vita.Transcript()+"\n== moderation chat ==\n"+c.groupTranscript())
 			checkShape(t, vita, own.is)
+			checkGroupShape(t, c, group.is)
 		})
 	}
 }
@@ -141,13 +143,15 @@ func TestStoryByMessageGolden(t *testing.T) {
 	if err != nil || len(pending) != 1 || pending[0].Text != msg || pending[0].Author != vita.ID {
 		t.Fatalf("pending = %+v, %v", pending, err)
 	}
-	c.runStories()
+	group := groupSends{}
+	group.during(c, c.runStories)
 	budi.Press("❌ Tolak").ReplyToLast("Ceritanya bagus, tapi tolong kirim lagi dengan foto toko ya.")
 	own := onItsOwn{}
 	own.during(c, c.runStories, vita)
 	vita.Expect("tolong kirim lagi dengan foto toko ya")
 	checkGolden(t, "story_message_id.txt", "== Vita ==\n"+vita.Transcript()+"\n== moderation chat ==\n"+c.groupTranscript())
 	checkShape(t, vita, own.is)
+	checkGroupShape(t, c, group.is)
 }
 
 // The moderation chat's buttons check the presser: a member who is not panitia, or a panitia of another
@@ -216,6 +220,7 @@ func TestModerationChatRolesAndRace(t *testing.T) {
 		t.Fatalf("the export is %+v\n%s", last, boss.Transcript())
 	}
 	checkShape(t, boss, nil)
+	checkGroupShape(t, c, nil)
 	// Plain text everywhere: no call of the whole conversation set a parse mode.
 	for _, call := range c.API.Calls() {
 		if pm, ok := call.Params["parse_mode"]; ok {
@@ -283,3 +288,45 @@ func TestStoryInProgressSurvivesARestart(t *testing.T) {
 	}
 	checkShape(t, vita, nil)
 }
+
+// checkGroupShape checks the moderation chat as checkShape checks a private chat, but for its own
+// room: a press or reply of a moderator ("Budi: [tap] …") gets at most one new message and one edit,
+// every press is answered, nothing is over 1,000 characters. Its messages need no button of their
+// own: the bot's prompt there asks for a reply to the story, whose message carries the buttons.
+func checkGroupShape(t *testing.T, c *e2eBot, unprompted func(bottest.Message) bool) {
+	t.Helper()
+	evs := c.API.Events(moderationChat)
+	for i, ev := range evs {
+		if ev.Kind != "user" {
+			continue
+		}
+		if _, after, ok := strings.Cut(ev.Msg.Text, ": "); ok { // "Budi: [tap] ✅ Setujui" is a tap
+			evs[i].Msg.Text = after
+		}
+	}
+	var ps []string
+	for _, p := range shapeProblems(evs, unprompted) {
+		if !strings.Contains(p, "no way forward") {
+			ps = append(ps, p)
+		}
+	}
+	if len(ps) > 0 {
+		t.Errorf("the moderation chat breaks the shape:\n  %s\n%s", strings.Join(ps, "\n  "), c.groupTranscript())
+	}
+}
+
+// groupSends records the messages the stories lane sent to the moderation chat by itself.
+type groupSends map[int]bool
+
+func (g groupSends) during(c *e2eBot, send func()) {
+	c.t.Helper()
+	before := len(c.API.Events(moderationChat))
+	send()
+	for _, ev := range c.API.Events(moderationChat)[before:] {
+		if ev.Kind == "send" {
+			g[ev.Msg.ID] = true
+		}
+	}
+}
+
+func (g groupSends) is(m bottest.Message) bool { return m.ChatID == moderationChat && g[m.ID] }
