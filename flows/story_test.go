@@ -195,7 +195,7 @@ func TestLongMessageIsOfferedAsStory(t *testing.T) {
 	if n := len([]rune(msg)); n != 400 {
 		t.Fatalf("message of %d characters", n)
 	}
-	expectIn(t, w.text(vita, msg), "Mau kukirim ke panitia sebagai cerita sukses?")
+	expectIn(t, w.text(vita, msg), "Ini cerita suksesmu?")
 	expectIn(t, w.tap(vita, "👤 Boleh, dengan namaku"), "Begini ceritamu", "Cerita dari Alumni", "Dulu aku cuma jualan")
 	expectIn(t, w.tap(vita, "📨 Kirim ke panitia"), "sudah kukirim")
 	if ps := w.pending(); len(ps) != 1 || ps[0].Text != msg {
