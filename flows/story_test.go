@@ -211,7 +211,7 @@ func TestLongMessageIsOfferedAsStory(t *testing.T) {
 		t.Errorf("offer did not lapse: %+v, %d pending", vita.s.Conv, len(w.pending()))
 	}
 	// A captioned photo is offered too, with the photo.
-	expectIn(t, w.photo(vita, "PH5", "Toko donatku!"), "cerita sukses?")
+	expectIn(t, w.photo(vita, "PH5", "Toko donatku!"), "Ini cerita suksesmu?")
 	expectIn(t, w.tap(vita, "🙈 Boleh, tanpa nama"), "baru 13 huruf, minimal 50")
 }
 
