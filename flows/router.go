@@ -312,9 +312,13 @@ func (t *Turn) tap() {
 	if ok {
 		f = registry.flow(b.Flow)
 	}
+	if !t.onboarded() && opensBeforeProfile(f, b) { // "Mulai lagi" once /hapusdata erased the profile
+		f.Tap(t, b)
+		return
+	}
 	if _, isGlobal := f.(globalFlow); isGlobal {
 		// An organizer's global buttons (survey results) need no alumnus profile: permit checks the role.
-		if !t.onboarded() && f.Role() < NeedOrganizer && !opensBeforeProfile(f, b) || !enabled(t.app, f) {
+		if !t.onboarded() && f.Role() < NeedOrganizer || !enabled(t.app, f) {
 			t.stale()
 			return
 		}
