@@ -16,7 +16,7 @@ func TestGoldenBuatWorkshopID(t *testing.T) {
 
 func TestGoldenBuatWorkshopEN(t *testing.T) {
 	goldenBuatWorkshop(t, "en", "buatworkshop_en.txt", []string{"Kelas Digital Marketing", "Rumah BUMN", "just zoom",
-		"https://meet.example/digital", "whenever", "0 19 * * 3", "02-10-2024", "01-10-2024", "31-10-2024"})
+		"https://meet.example/digital", "whenever", "every Wednesday at 19:00", "02-10-2024", "01-10-2024", "31-10-2024"})
 }
 
 func goldenBuatWorkshop(t *testing.T, lang, golden string, typed []string) {
