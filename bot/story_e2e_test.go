@@ -330,3 +330,31 @@ func (g groupSends) during(c *e2eBot, send func()) {
 }
 
 func (g groupSends) is(m bottest.Message) bool { return m.ChatID == moderationChat && g[m.ID] }
+
+// /moderasi and /ekspor as golden transcripts, the panitia's side: Budi, panitia of Jambi, takes the
+// two waiting stories one by one, rejecting the first with a reason typed too long and then right,
+// approving the second; Rina, panitia pusat, exports the stories and the alumni list.
+func TestGoldenModerasiID(t *testing.T) {
+	parallel(t)
+	c := e2eHarness{}.Start(t) // no moderation chat: /moderasi is the only way
+	vita := c.Alumnus("Vita", "id").Onboard()
+	dewi := c.Alumnus("Dewi", "id").Onboard()
+	vita.Send("/cerita").Send("Dulu aku jualan kue di depan rumah, sekarang toko donatku punya tiga karyawan.").
+		Tap("Lewati").Tap("Lanjut tanpa foto").Tap("👤 Boleh, dengan namaku").Tap("📨 Kirim ke panitia")
+	dewi.Send("/cerita").Send("Setelah pelatihan menjahit, aku membuka usaha konveksi kecil dengan lima penjahit.").
+		Tap("Lewati").Tap("Lanjut tanpa foto").Tap("🙈 Boleh, tanpa nama").Tap("📨 Kirim ke panitia")
+	budi := c.Alumnus("Budi", "id")
+	if err := c.Store.Grant(context.Background(), budi.ID, "15"); err != nil {
+		t.Fatal(err)
+	}
+	c.App.Roles = c.Store
+	budi.Send("/moderasi").Tap("❌ Tolak").Send(strings.Repeat("Terlalu pendek. ", 40)).
+		Send("Ceritanya bagus, tolong tambahkan foto tokonya ya.").Tap("✅ Setujui")
+	rina := c.Alumnus("Rina", "id")
+	c.App.SuperAdmins[rina.ID] = true
+	rina.Send("/ekspor").Tap("📄 Cerita (CSV)")
+	c.runStories()
+	checkGolden(t, "moderasi_id.txt", "== Budi (panitia Jambi) ==\n"+budi.Transcript()+"\n== Rina (panitia pusat) ==\n"+rina.Transcript())
+	checkShape(t, budi, nil)
+	checkShape(t, rina, nil)
+}
