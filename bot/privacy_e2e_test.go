@@ -69,10 +69,13 @@ func TestEraseLeavesNoTraceOfTheAlumnus(t *testing.T) {
 
 	// Dewi is offered the freed seat, once however often the notices are sent.
 	atlas, _ := demoMeetups(t)
+	own := onItsOwn{}
 	for range 2 {
-		if err := c.Bot.SendNotices(ctx, c.Store, atlas); err != nil {
-			t.Fatal(err)
-		}
+		own.during(c, func() {
+			if err := c.Bot.SendNotices(ctx, c.Store, atlas); err != nil {
+				t.Fatal(err)
+			}
+		}, dewi)
 	}
 	if n := countMessages(c.API.Chat(dewi.ID), "Ada kursi kosong"); n != 1 {
 		t.Errorf("Dewi was offered the seat %d times, want once\n%s", n, dewi.Transcript())
@@ -87,6 +90,9 @@ func TestEraseLeavesNoTraceOfTheAlumnus(t *testing.T) {
 
 	// She can start again: the button leads into onboarding.
 	vita.Tap("Mulai lagi").Expect("nama")
+	for _, u := range []*e2eUser{vita, dewi, friend, rina} {
+		checkShape(t, u, own.is)
+	}
 }
 
 // tracesOf lists every key whose name or value holds the user id as a whole number, counters aside
@@ -152,3 +158,44 @@ func tracesOf(t *testing.T, rdb redis.UniversalClient, user int64) []string {
 }
 
 func isDigit(b byte) bool { return b >= '0' && b <= '9' }
+
+// /datasaya and /hapusdata as golden transcripts: Vita, holding a seat, gets her data as a file,
+// opens /hapusdata and keeps her data, then erases it from the file's button (a typed "mungkin" asked
+// again), and starts again.
+func TestGoldenPrivacyID(t *testing.T) { goldenPrivacy(t, "id", "privacy_id.txt", "mungkin") }
+func TestGoldenPrivacyEN(t *testing.T) { goldenPrivacy(t, "en", "privacy_en.txt", "maybe") }
+
+func goldenPrivacy(t *testing.T, lang, golden, unclear string) {
+	parallel(t)
+	c := e2e.Start(t)
+	_, demo := demoMeetups(t)
+	for _, m := range demo {
+		if err := c.Store.SaveMeetup(context.Background(), m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	say := func(id string) string { return c.Catalog.Render(locales.LangFromCode(lang), locales.Msg(id)) }
+	vita := c.Alumnus("Vita", lang).Onboard()
+	vita.Send("/start ev_jambi-2027").Tap(say("btn.rsvp"))
+	vita.Send("/datasaya")
+	if last, _ := c.API.LastMessage(vita.ID); last.Document != "datasaya.json" {
+		t.Fatalf("/datasaya sent %+v, want the file datasaya.json", last)
+	}
+	vita.Send("/hapusdata").Tap(say("pd.btn_keep"))
+	vita.Tap(say("pd.btn_erase")).Send(unclear).Tap(say("pd.btn_erase_yes")).Tap(say("pd.btn_start_again"))
+	if p := c.Profile(vita); p != nil {
+		t.Errorf("Vita's profile after erasing: %+v", p)
+	}
+	checkGolden(t, golden, fromCommand(vita, "/datasaya"))
+	checkShape(t, vita, nil)
+}
+
+// fromCommand is the chat's transcript from the first time the user typed cmd: onboarding and
+// joining are other goldens'.
+func fromCommand(u *e2eUser, cmd string) string {
+	tr := u.Transcript()
+	if i := strings.Index(tr, "user: "+cmd+"\n"); i >= 0 {
+		return tr[i:]
+	}
+	return tr
+}

@@ -23,6 +23,9 @@ type remindWorld struct {
 	ctx    context.Context
 	meetup flows.Meetup
 	job    *schedule.Reminders
+	// own holds what the job and the lanes sent by themselves to the chats watched, for checkShape.
+	own     onItsOwn
+	watched []*e2eUser
 }
 
 func newRemindWorld(t *testing.T, capacity int) *remindWorld {
@@ -37,19 +40,31 @@ func newRemindWorld(t *testing.T, capacity int) *remindWorld {
 		t.Fatal(err)
 	}
 	job := &schedule.Reminders{Store: c.Store, Atlas: c.App.Atlas, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	return &remindWorld{c: c, ctx: ctx, meetup: m, job: job}
+	return &remindWorld{c: c, ctx: ctx, meetup: m, job: job, own: onItsOwn{}}
 }
 
 // at runs the reminder job at now and then one pass of the lane that sends what it queued.
 func (w *remindWorld) at(t *testing.T, now time.Time) {
 	t.Helper()
-	if err := w.job.Pass(w.ctx, now); err != nil {
-		t.Fatal(err)
-	}
-	kinds := bot.ReminderKinds(w.c.Store, w.c.App, func() time.Time { return now })
-	if err := w.c.Bot.ReminderLane(w.c.Store, kinds, bot.LaneConfig{}).RunOnce(w.ctx); err != nil {
-		t.Fatal(err)
-	}
+	w.own.during(w.c, func() {
+		if err := w.job.Pass(w.ctx, now); err != nil {
+			t.Fatal(err)
+		}
+		kinds := bot.ReminderKinds(w.c.Store, w.c.App, func() time.Time { return now })
+		if err := w.c.Bot.ReminderLane(w.c.Store, kinds, bot.LaneConfig{}).RunOnce(w.ctx); err != nil {
+			t.Fatal(err)
+		}
+	}, w.watched...)
+}
+
+// notices sends the notices lane's queue, as sent on its own to the chats watched.
+func (w *remindWorld) notices(t *testing.T) {
+	t.Helper()
+	w.own.during(w.c, func() {
+		if err := w.c.Bot.SendNotices(w.ctx, w.c.Store, w.c.App.Atlas); err != nil {
+			t.Fatal(err)
+		}
+	}, w.watched...)
 }
 
 func (w *remindWorld) reserve(t *testing.T, users ...*e2eUser) {
@@ -71,6 +86,7 @@ func TestMeetupRemindersReachHolders(t *testing.T) {
 	for i := range 22 {
 		holders = append(holders, w.c.Alumnus(fmt.Sprint("Alumni", i), "id").Onboard())
 	}
+	w.watched = holders
 	w.reserve(t, holders...) // 20 seats, 2 on the waiting list
 	if err := w.c.Store.SetReminders(w.ctx, "", "", holders[0].ID, false); err != nil {
 		t.Fatal(err)
@@ -100,6 +116,9 @@ func TestMeetupRemindersReachHolders(t *testing.T) {
 	if avail, _ := w.c.Store.Availability(w.ctx, w.meetup.ID); avail.Confirmed != 20 {
 		t.Errorf("%d confirmed after the forged button, want 20", avail.Confirmed)
 	}
+	for _, u := range []*e2eUser{holders[2], waiting} {
+		checkShape(t, u, w.own.is)
+	}
 	claims, err := w.c.Store.ReminderClaims(w.ctx, flows.ReminderMeetup, w.meetup.ID, day(19, 19, 0))
 	if err != nil {
 		t.Fatal(err)
@@ -121,20 +140,21 @@ func goldenReminder(t *testing.T, lang, golden string) {
 	say := func(id string) string { return w.c.Catalog.Render(l, locales.Text{ID: id}) }
 	vita := w.c.Alumnus("Vita", lang).Onboard()
 	budi := w.c.Alumnus("Budi", lang).Onboard()
+	w.watched = []*e2eUser{vita, budi}
 	w.reserve(t, vita, budi) // Vita holds the seat, Budi waits
 	w.at(t, time.Date(2024, 9, 19, 19, 0, 0, 0, witaZone))
 	vita.Expect("Temu Alumni Makassar")
 	vita.Tap(say("btn.rm_ticket"))
 	vita.Tap(say("btn.rm_not_going")).Tap(say("btn.cancel_yes"))
-	if err := w.c.Bot.SendNotices(w.ctx, w.c.Store, w.c.App.Atlas); err != nil {
-		t.Fatal(err)
-	}
+	w.notices(t)
 	budi.Expect("Temu Alumni Makassar").Tap(say("btn.claim"))
 	w.at(t, time.Date(2024, 9, 20, 7, 0, 0, 0, witaZone)) // the morning one goes to Budi now, not to Vita
 	if got := countMessages(w.c.API.Chat(vita.ID), "⏰"); got != 1 {
 		t.Errorf("Vita got %d reminders, want 1", got)
 	}
 	checkGolden(t, golden, "== Vita ==\n"+vita.Transcript()+"\n== Budi ==\n"+budi.Transcript())
+	checkShape(t, vita, w.own.is)
+	checkShape(t, budi, w.own.is)
 }
 
 // /pengingat: each reminder with its next time in the alumnus's zone, turned off and on.
@@ -160,10 +180,11 @@ func goldenPengingat(t *testing.T, lang, golden string) {
 	vita.Send("/pengingat").Tap(say("btn.rm_off", "Title", "Temu Alumni Makassar")).
 		Tap(say("btn.rm_all_off")).Tap(say("btn.rm_all_on"))
 	checkGolden(t, golden, vita.Transcript())
+	checkShape(t, vita, nil)
 }
 
-// /workshop: an alumnus follows a weekly series, gets the session's reminder with its link an hour
-// before, and stops following it from the reminder.
+// The workshops, found from the /acara list's button: an alumnus follows a weekly series, gets the
+// session's reminder with its link an hour before, and stops following it from the reminder.
 func TestGoldenSeriesID(t *testing.T) { goldenSeries(t, "id", "series_id.txt") }
 func TestGoldenSeriesEN(t *testing.T) { goldenSeries(t, "en", "series_en.txt") }
 
@@ -178,7 +199,8 @@ func goldenSeries(t *testing.T, lang, golden string) {
 	l := locales.LangFromCode(lang)
 	say := func(id string, kv ...any) string { return w.c.Catalog.Render(l, locales.Msg(id, kv...)) }
 	vita := w.c.Alumnus("Vita", lang).Onboard()
-	vita.Send("/workshop").Tap(say("btn.ws_sub", "Title", series.Title))
+	w.watched = []*e2eUser{vita}
+	vita.Send("/acara").Tap(say("btn.go_workshops")).Tap(say("btn.ws_sub", "Title", series.Title))
 	wit, _ := time.LoadLocation("Asia/Jayapura")
 	w.at(t, time.Date(2024, 9, 25, 18, 0, 0, 0, wit)) // an hour before Wednesday's session
 	w.at(t, time.Date(2024, 9, 25, 18, 0, 30, 0, wit))
@@ -191,4 +213,5 @@ func goldenSeries(t *testing.T, lang, golden string) {
 		t.Errorf("after unfollowing Vita got %d session reminders, want 1", got)
 	}
 	checkGolden(t, golden, vita.Transcript())
+	checkShape(t, vita, w.own.is)
 }

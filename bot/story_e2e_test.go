@@ -111,11 +111,15 @@ func TestStoryGolden(t *testing.T) {
 					Send("Now my donut shop has three staff and orders come in every day.")
 			}
 			vita.Photo("").Tap(r("btn.st_photos_done")).Tap(r("btn.st_named")).Tap(r("btn.st_send"))
-			c.runStories()
+			group := groupSends{}
+			group.during(c, c.runStories) // the story reaches the moderators on its own
 			budi.Press("✅ Setujui")
-			c.runStories()
+			own := onItsOwn{}
+			own.during(c, c.runStories, vita) // the outcome comes on its own
 			vita.Expect("🎉")
 			checkGolden(t, "story_"+lang+".txt", "== Vita ==\n"+vita.Transcript()+"\n== moderation chat ==\n"+c.groupTranscript())
+			checkShape(t, vita, own.is)
+			checkGroupShape(t, c, group.is)
 		})
 	}
 }
@@ -139,11 +143,15 @@ func TestStoryByMessageGolden(t *testing.T) {
 	if err != nil || len(pending) != 1 || pending[0].Text != msg || pending[0].Author != vita.ID {
 		t.Fatalf("pending = %+v, %v", pending, err)
 	}
-	c.runStories()
+	group := groupSends{}
+	group.during(c, c.runStories)
 	budi.Press("❌ Tolak").ReplyToLast("Ceritanya bagus, tapi tolong kirim lagi dengan foto toko ya.")
-	c.runStories()
+	own := onItsOwn{}
+	own.during(c, c.runStories, vita)
 	vita.Expect("tolong kirim lagi dengan foto toko ya")
 	checkGolden(t, "story_message_id.txt", "== Vita ==\n"+vita.Transcript()+"\n== moderation chat ==\n"+c.groupTranscript())
+	checkShape(t, vita, own.is)
+	checkGroupShape(t, c, group.is)
 }
 
 // The moderation chat's buttons check the presser: a member who is not panitia, or a panitia of another
@@ -211,6 +219,8 @@ func TestModerationChatRolesAndRace(t *testing.T) {
 	if last.Document != "cerita.csv" {
 		t.Fatalf("the export is %+v\n%s", last, boss.Transcript())
 	}
+	checkShape(t, boss, nil)
+	checkGroupShape(t, c, nil)
 	// Plain text everywhere: no call of the whole conversation set a parse mode.
 	for _, call := range c.API.Calls() {
 		if pm, ok := call.Params["parse_mode"]; ok {
@@ -230,11 +240,14 @@ func TestModerasiDecisionShowsInModerationChat(t *testing.T) {
 	c.runStories()
 	org := &e2eUser{c: c, User: budi.User}
 	org.Send("/moderasi").Expect("Cerita 1 dari 1").Tap("✅ Setujui").Expect("disetujui")
-	c.runStories()
+	own := onItsOwn{}
+	own.during(c, c.runStories, vita)
 	if msg := budi.storyMessage(); msg.Buttons[0][0].Text != "✅ Disetujui oleh Budi" {
 		t.Errorf("the moderation chat's story shows %+v\n%s", msg.Buttons, c.groupTranscript())
 	}
 	vita.Expect("sudah disetujui panitia")
+	checkShape(t, org, nil)
+	checkShape(t, vita, own.is)
 }
 
 // Moderators see every photo: those the story's message does not show come as an album above it.
@@ -251,6 +264,7 @@ func TestModerationChatShowsEveryPhoto(t *testing.T) {
 		!strings.Contains(msgs[2].Text, "📷 2 foto terlampir") || len(msgs[2].Buttons) == 0 {
 		t.Fatalf("moderation chat:\n%s", c.groupTranscript())
 	}
+	checkShape(t, vita, nil)
 }
 
 // A story in progress is the conversation's state in Redis: a new process goes on where the old one
@@ -272,4 +286,75 @@ func TestStoryInProgressSurvivesARestart(t *testing.T) {
 	if msgs := c2.API.Chat(moderationChat); len(msgs) != 1 || !strings.Contains(msgs[0].Text, "toko donatku") {
 		t.Fatalf("moderation chat:\n%s", c2.groupTranscript())
 	}
+	checkShape(t, vita, nil)
+}
+
+// checkGroupShape checks the moderation chat as checkShape checks a private chat, but for its own
+// room: a press or reply of a moderator ("Budi: [tap] …") gets at most one new message and one edit,
+// every press is answered, nothing is over 1,000 characters. Its messages need no button of their
+// own: the bot's prompt there asks for a reply to the story, whose message carries the buttons.
+func checkGroupShape(t *testing.T, c *e2eBot, unprompted func(bottest.Message) bool) {
+	t.Helper()
+	evs := c.API.Events(moderationChat)
+	for i, ev := range evs {
+		if ev.Kind != "user" {
+			continue
+		}
+		if _, after, ok := strings.Cut(ev.Msg.Text, ": "); ok { // "Budi: [tap] ✅ Setujui" is a tap
+			evs[i].Msg.Text = after
+		}
+	}
+	var ps []string
+	for _, p := range shapeProblems(evs, unprompted) {
+		if !strings.Contains(p, "no way forward") {
+			ps = append(ps, p)
+		}
+	}
+	if len(ps) > 0 {
+		t.Errorf("the moderation chat breaks the shape:\n  %s\n%s", strings.Join(ps, "\n  "), c.groupTranscript())
+	}
+}
+
+// groupSends records the messages the stories lane sent to the moderation chat by itself.
+type groupSends map[int]bool
+
+func (g groupSends) during(c *e2eBot, send func()) {
+	c.t.Helper()
+	before := len(c.API.Events(moderationChat))
+	send()
+	for _, ev := range c.API.Events(moderationChat)[before:] {
+		if ev.Kind == "send" {
+			g[ev.Msg.ID] = true
+		}
+	}
+}
+
+func (g groupSends) is(m bottest.Message) bool { return m.ChatID == moderationChat && g[m.ID] }
+
+// /moderasi and /ekspor as golden transcripts, the panitia's side: Budi, panitia of Jambi, takes the
+// two waiting stories one by one, rejecting the first with a reason typed too long and then right,
+// approving the second; Rina, panitia pusat, exports the stories and the alumni list.
+func TestGoldenModerasiID(t *testing.T) {
+	parallel(t)
+	c := e2eHarness{}.Start(t) // no moderation chat: /moderasi is the only way
+	vita := c.Alumnus("Vita", "id").Onboard()
+	dewi := c.Alumnus("Dewi", "id").Onboard()
+	vita.Send("/cerita").Send("Dulu aku jualan kue di depan rumah, sekarang toko donatku punya tiga karyawan.").
+		Tap("Lewati").Tap("Lanjut tanpa foto").Tap("👤 Boleh, dengan namaku").Tap("📨 Kirim ke panitia")
+	dewi.Send("/cerita").Send("Setelah pelatihan menjahit, aku membuka usaha konveksi kecil dengan lima penjahit.").
+		Tap("Lewati").Tap("Lanjut tanpa foto").Tap("🙈 Boleh, tanpa nama").Tap("📨 Kirim ke panitia")
+	budi := c.Alumnus("Budi", "id")
+	if err := c.Store.Grant(context.Background(), budi.ID, "15"); err != nil {
+		t.Fatal(err)
+	}
+	c.App.Roles = c.Store
+	budi.Send("/moderasi").Tap("❌ Tolak").Send(strings.Repeat("Terlalu pendek. ", 40)).
+		Send("Ceritanya bagus, tolong tambahkan foto tokonya ya.").Tap("✅ Setujui")
+	rina := c.Alumnus("Rina", "id")
+	c.App.SuperAdmins[rina.ID] = true
+	rina.Send("/ekspor").Tap("📄 Cerita (CSV)")
+	c.runStories()
+	checkGolden(t, "moderasi_id.txt", "== Budi (panitia Jambi) ==\n"+budi.Transcript()+"\n== Rina (panitia pusat) ==\n"+rina.Transcript())
+	checkShape(t, budi, nil)
+	checkShape(t, rina, nil)
 }

@@ -45,8 +45,9 @@ func goldenSurvey(t *testing.T, lang, golden string) {
 		t.Fatal(err)
 	}
 	// The announcement as siaran sends it: the organizer's text with the survey's buttons.
+	own := onItsOwn{}
 	for _, a := range []*e2eUser{vita, hujaipah} {
-		announce(t, c, a.ID, "📣 "+sv.Question, c.App.SurveyButtons(a.ID, "bc1", sv), l)
+		own.during(c, func() { announce(t, c, a.ID, "📣 "+sv.Question, c.App.SurveyButtons(a.ID, "bc1", sv), l) }, a)
 	}
 	vita.Tap(sv.Options[0]).ExpectAnswer(say("sv.toast_saved"))
 	vita.Tap(sv.Options[1]).ExpectAnswer(say("sv.toast_changed"))
@@ -54,8 +55,8 @@ func goldenSurvey(t *testing.T, lang, golden string) {
 
 	// Rina's list of announcements carries the results button (siaran's list, here on its own).
 	results := [][]flows.Button{{flows.SurveyResultsButton("bc1")}}
-	announce(t, c, rina.ID, "📣 "+sv.Question, results, l)
-	announce(t, c, joko.ID, "📣 "+sv.Question, results, l)
+	own.during(c, func() { announce(t, c, rina.ID, "📣 "+sv.Question, results, l) }, rina)
+	own.during(c, func() { announce(t, c, joko.ID, "📣 "+sv.Question, results, l) }, joko)
 	rina.Tap(say("btn.sv_results")).Tap(say("btn.sv_csv")).Tap(say("btn.sv_back")).
 		Tap(say("btn.sv_close")).Tap(say("btn.sv_close_yes")).ExpectAnswer(say("sv.toast_closed"))
 	vita.Tap(sv.Options[2]).ExpectAnswer(say("sv.toast_closed"))
@@ -94,6 +95,9 @@ func goldenSurvey(t *testing.T, lang, golden string) {
 
 	checkGolden(t, golden, "== Vita ==\n"+fromAnnouncement(vita)+"\n== Hujaipah ==\n"+fromAnnouncement(hujaipah)+
 		"\n== Rina (super-admin) ==\n"+rina.Transcript()+"\n== Joko (panitia Gorontalo) ==\n"+joko.Transcript())
+	for _, u := range []*e2eUser{vita, hujaipah, rina, joko} {
+		checkShape(t, u, own.is)
+	}
 }
 
 // fromAnnouncement is the chat's transcript from the announcement on: onboarding is another golden's.

@@ -21,13 +21,15 @@ func (help) Role() Need { return NeedAnyone }
 // everything the help lists needs a profile. A panitia without a profile gets the way to their menu.
 func (help) Start(t *Turn, _ Entry, _ string) {
 	switch {
+	case t.onboarded() && t.userRole().Organizer: // a panitia who is also an alumnus: both lists
+		t.say(locales.Lines(locales.Msg("help.text"), locales.Text{}, locales.Msg("help.organizer")), homeButtons(t)...)
 	case t.onboarded():
 		t.say(locales.Msg("help.text"), homeButtons(t)...)
 	case t.s.Conv.Flow == (onboarding{}).Name():
 		t.say(locales.Msg("help.text"))
 		t.prompt()
 	case t.userRole().Organizer:
-		t.organizerDone(locales.Msg("help.text"))
+		t.organizerDone(locales.Lines(locales.Msg("help.text"), locales.Text{}, locales.Msg("help.organizer")))
 	default:
 		t.say(locales.Msg("help.text"))
 		t.say(locales.Msg("onboard.finish_first"))
@@ -67,6 +69,14 @@ func (home) Tap(t *Turn, b Tap) {
 		return
 	}
 	e.flow.Start(t, e.entry, "")
+}
+
+// opensBeforeProfile says whether a global button works for someone without a profile: only
+// "Mulai lagi" (go:0:start), the one way on /hapusdata offers once the profile is gone, which begins
+// onboarding as /start would. Every other alumnus's button is stale before onboarding.
+func opensBeforeProfile(f Flow, b Tap) bool {
+	_, ok := f.(home)
+	return ok && b.Action == "start"
 }
 
 // homeButtons are the next steps of an onboarded alumnus: the meetups first; none before onboarding.

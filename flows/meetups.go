@@ -199,7 +199,7 @@ func (m meetups) showList(t *Turn, page int) {
 	t.restart(m.Name(), evList)
 	if len(ms) == 0 {
 		t.restart("", "")
-		t.say(locales.Msg("event.none"), []Button{globalButton(locales.Msg("btn.my_tickets"), "mine", "")})
+		t.say(locales.Msg("event.none"), listFooter(t))
 		return
 	}
 	page = clampPage(page, len(ms), listPageSize)
@@ -220,8 +220,18 @@ func (meetups) listReply(t *Turn, ms []Meetup, page int) Reply {
 	if nav := t.navRow(page, len(ms), listPageSize); len(nav) > 0 {
 		kb = append(kb, nav)
 	}
-	kb = append(kb, []Button{globalButton(locales.Msg("btn.my_tickets"), "mine", "")})
+	kb = append(kb, listFooter(t))
 	return Reply{Text: locales.Lines(lines...), Buttons: kb}
+}
+
+// listFooter is the row under the meetups: the alumnus's tickets, and the online workshops when the
+// bot runs them (a reminder's button, so it works from any old list).
+func listFooter(t *Turn) []Button {
+	row := []Button{globalButton(locales.Msg("btn.my_tickets"), "mine", "")}
+	if t.app.Series != nil {
+		row = append(row, RemindButton(locales.Msg("btn.go_workshops"), "ws", ""))
+	}
+	return row
 }
 
 // loadMeetup reads a meetup alumni may see; nil (and a message) when it is gone or not published.

@@ -309,7 +309,7 @@ func TestHelpBeforeOnboardingLeadsOn(t *testing.T) {
 	org := &convo{t: t, app: newApp(t)}
 	org.app.SuperAdmins = map[int64]bool{77: true}
 	org.send("/bantuan")
-	org.expect("help.text")
+	org.expect("help.text+help.organizer")
 	if b := org.last.Replies[0].Buttons; len(b) == 0 || b[0][0].Text.ID != "btn.admin_menu" {
 		t.Fatalf("a panitia without a profile got %+v", b)
 	}

@@ -116,6 +116,9 @@ func (p pengingat) show(t *Turn) {
 	} else {
 		kb = append(kb, []Button{t.button(locales.Msg("btn.rm_all_on"), "t", "a||1")})
 	}
+	if len(items) == 0 && t.app.Series != nil { // nothing to remind of yet: the workshops are a tap away
+		kb = append(kb, []Button{RemindButton(locales.Msg("btn.go_workshops"), "ws", "")})
+	}
 	kb = append(kb, homeButtons(t)...)
 	t.say(locales.Lines(lines...), kb...)
 }

@@ -317,6 +317,10 @@ func (t *Turn) tap() {
 	if ok {
 		f = registry.flow(b.Flow)
 	}
+	if !t.onboarded() && opensBeforeProfile(f, b) { // "Mulai lagi" once /hapusdata erased the profile
+		f.Tap(t, b)
+		return
+	}
 	if _, isGlobal := f.(globalFlow); isGlobal {
 		// An organizer's global buttons (an announcement's "Hentikan") work without an alumnus profile.
 		if (!t.onboarded() && f.Role() < NeedOrganizer) || !enabled(t.app, f) {

@@ -81,7 +81,8 @@ func (c createSeries) Prompt(t *Turn) {
 			when = append(when, locales.FormatDateTime(n, t.res.Lang, st.Zone))
 		}
 		t.say(locales.Msg("ws.preview", "Title", st.Title, "Trainer", st.Trainer, "Link", st.Link,
-			"Spec", st.Spec, "Zone", st.Zone, "From", st.From, "To", st.To, "Next", strings.Join(when, "\n")),
+			"Spec", st.Spec, "Zone", st.Zone, "From", wcDay(st.From, t.res.Lang), "To", wcDay(st.To, t.res.Lang),
+			"Next", strings.Join(when, "\n")),
 			[]Button{t.button(locales.Msg("btn.ws_save"), "save")}, cancel)
 	default:
 		t.startOver()
@@ -245,4 +246,13 @@ func specProblem(err error, text string) locales.Text {
 		return locales.Msg("ws.bad_spec_month", "Value", se.Value)
 	}
 	return locales.Msg("ws.bad_spec_weekday", "Value", se.Value)
+}
+
+// wcDay writes a stored day ("2027-03-01") as people read it: "Senin, 1 Maret 2027".
+func wcDay(day string, lang locales.Lang) string {
+	d, err := time.Parse(time.DateOnly, day)
+	if err != nil {
+		return day
+	}
+	return locales.FormatDate(d, lang)
 }

@@ -24,7 +24,7 @@ func TestCreateSeries(t *testing.T) {
 	expectIn(t, w.do(org, "01-03-2027"), "Sampai tanggal berapa?")
 	expectIn(t, w.do(org, "28-02-2027"), "tidak boleh sebelum tanggal mulai")
 	preview := w.do(org, "31-03-2027")
-	expectIn(t, preview, "0 19 * * 3 (WIT), 2027-03-01 s.d. 2027-03-31", "Rabu, 3 Maret 2027 pukul 19.00 WIT")
+	expectIn(t, preview, "Senin, 1 Maret 2027 s.d. Rabu, 31 Maret 2027", "Jadwal: 0 19 * * 3 (WIT)", "Rabu, 3 Maret 2027 pukul 19.00 WIT")
 	expectIn(t, w.do(org, "[✅ Simpan]"), "Kelas Digital Marketing sudah tersimpan")
 	ss, err := w.st.SeriesEndingAfter(context.Background(), w.now, 10)
 	if err != nil || len(ss) != 1 || ss[0].Spec != "0 19 * * 3" || ss[0].Zone != "WIT" || ss[0].To != "2027-03-31" {
@@ -33,5 +33,5 @@ func TestCreateSeries(t *testing.T) {
 
 	vita := w.alumnus(1, "15", "15.71")
 	expectIn(t, w.send(vita, "/buatworkshop"), "khusus untuk panitia")
-	expectIn(t, w.send(vita, "/workshop"), "Kelas Digital Marketing", "Sesi berikutnya: Rabu, 3 Maret 2027 pukul 19.00 WIT")
+	expectIn(t, w.send(vita, "/workshop"), "Kelas Digital Marketing", "Sesi berikutnya: Rabu, 3 Maret 2027 pukul 17.00 WIB") // Vita lives in Jambi (WIB)
 }

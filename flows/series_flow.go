@@ -101,6 +101,8 @@ func (w workshops) show(t *Turn, head ...locales.Text) {
 	lines = append(lines, locales.Msg("ws.title"))
 	var kb [][]Button
 	n := 0
+	// Sessions are online: each is shown at the alumnus's own clock, as its reminder will say it.
+	loc, zone := pengingat{}.zone(t)
 	for _, s := range list {
 		next := s.Sessions(t.in.Now, 1)
 		if len(next) == 0 {
@@ -116,7 +118,7 @@ func (w workshops) show(t *Turn, head ...locales.Text) {
 			return
 		}
 		lines = append(lines, locales.Msg("ws.item", "Title", cut(s.Title, wsTitleInLine), "Trainer", cut(s.Trainer, wsTrainerInLine),
-			"Next", locales.FormatDateTime(next[0], t.res.Lang, s.Zone), "Subscribed", sub))
+			"Next", locales.FormatDateTime(next[0].In(loc), t.res.Lang, zone), "Subscribed", sub))
 		label := locales.Msg("btn.ws_sub", "Title", cut(s.Title, wsTitleInButton))
 		action := "sub"
 		if sub {

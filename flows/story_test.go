@@ -88,8 +88,8 @@ func TestStoryGuidedWithPhotosIsSentOnce(t *testing.T) {
 	expectIn(t, w.text(vita, "Sekarang toko donatku punya tiga karyawan."), "Mau tambah foto?")
 	expectIn(t, w.input(vita, flows.Input{Kind: flows.KindOther, Media: "sticker"}), "hanya bisa menerima tulisan dan foto")
 	expectIn(t, w.text(vita, "ini fotonya"), "menunggu foto")
-	expectIn(t, w.photo(vita, "PH1", ""), "sudah ada 1")
-	expectIn(t, w.photo(vita, "PH2", "keterangan diabaikan"), "sudah ada 2")
+	expectIn(t, w.photo(vita, "PH1", ""), "1 foto tersimpan")
+	expectIn(t, w.photo(vita, "PH2", "keterangan diabaikan"), "2 foto tersimpan")
 	expectIn(t, w.photo(vita, "PH3", ""), "Boleh ceritamu diterbitkan") // three: on to the consent
 	expectIn(t, w.text(vita, "boleh"), "Pilih salah satu tombol")
 	expectIn(t, w.input(vita, flows.Input{Kind: flows.KindOther, Media: "voice"}), "Pilih salah satu tombol")
@@ -147,7 +147,7 @@ func TestStoryLengthLimitsAndRePrompts(t *testing.T) {
 	expectIn(t, w.text(vita, "gelombang 31"), "Begini ceritamu", "Gelombang 31")
 	// Change the photos: they are cleared, new ones are asked for, then back to the preview.
 	w.tap(vita, "✏️ Ubah")
-	expectIn(t, w.tap(vita, "Foto"), "sudah ada 0")
+	expectIn(t, w.tap(vita, "Foto"), "Mau tambah foto? Kirim sampai 3 foto.")
 	w.photo(vita, "PH7", "")
 	expectIn(t, w.tap(vita, "Lanjut ›"), "Begini ceritamu")
 	// Change the text to exactly 3,500: accepted, back to the preview.
@@ -168,7 +168,7 @@ func TestStoryPhotoWithCaptionIsTheText(t *testing.T) {
 	w.send(vita, "/cerita")
 	// At the first question already: a photo whose caption is the story.
 	expectIn(t, w.photo(vita, "PH9", donut), "Pelatihan apa yang kamu ikuti?")
-	expectIn(t, w.tap(vita, "Lewati"), "sudah ada 1")
+	expectIn(t, w.tap(vita, "Lewati"), "1 foto tersimpan")
 	w.tap(vita, "Lanjut ›")
 	w.tap(vita, "🔒 Jangan diterbitkan")
 	expectIn(t, w.render(vita.last), "Hanya untuk panitia")
@@ -195,7 +195,7 @@ func TestLongMessageIsOfferedAsStory(t *testing.T) {
 	if n := len([]rune(msg)); n != 400 {
 		t.Fatalf("message of %d characters", n)
 	}
-	expectIn(t, w.text(vita, msg), "Mau kukirim ke panitia sebagai cerita sukses?")
+	expectIn(t, w.text(vita, msg), "Ini cerita suksesmu?")
 	expectIn(t, w.tap(vita, "👤 Boleh, dengan namaku"), "Begini ceritamu", "Cerita dari Alumni", "Dulu aku cuma jualan")
 	expectIn(t, w.tap(vita, "📨 Kirim ke panitia"), "sudah kukirim")
 	if ps := w.pending(); len(ps) != 1 || ps[0].Text != msg {
@@ -211,7 +211,7 @@ func TestLongMessageIsOfferedAsStory(t *testing.T) {
 		t.Errorf("offer did not lapse: %+v, %d pending", vita.s.Conv, len(w.pending()))
 	}
 	// A captioned photo is offered too, with the photo.
-	expectIn(t, w.photo(vita, "PH5", "Toko donatku!"), "cerita sukses?")
+	expectIn(t, w.photo(vita, "PH5", "Toko donatku!"), "Ini cerita suksesmu?")
 	expectIn(t, w.tap(vita, "🙈 Boleh, tanpa nama"), "baru 13 huruf, minimal 50")
 }
 

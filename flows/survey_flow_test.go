@@ -57,7 +57,7 @@ func TestSurveyAnswerThenChange(t *testing.T) {
 	w.receive(vita, "b1", svJob)
 
 	got := w.tap(vita, "Bekerja")
-	expectIn(t, got, "✅ Terima kasih, jawabanmu tercatat: Bekerja", "Tap jawaban lain")
+	expectIn(t, got, "✅ Terima kasih, jawabanmu tercatat: Bekerja", "Ketuk jawaban lain")
 	if n := w.notice(vita); n != "✅ Jawaban tercatat" {
 		t.Errorf("toast %q", n)
 	}
