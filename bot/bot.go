@@ -461,6 +461,7 @@ var commandMenu = []menuItem{
 	{"workshop", locales.Msg("cmd.workshop")},
 	{"pengingat", locales.Msg("cmd.pengingat")},
 	{"cerita", locales.Msg("cmd.cerita")},
+	{"masukan", locales.Msg("cmd.masukan")},
 	{"bantuan", locales.Msg("cmd.bantuan")},
 	{"datasaya", locales.Msg("cmd.datasaya")},
 	{"hapusdata", locales.Msg("cmd.hapusdata")},
