@@ -1,0 +1,123 @@
+package store_test
+
+import (
+	"context"
+	"math"
+	"testing"
+	"time"
+)
+
+// Slots are spaced 1/(rate×margin) apart on the script's clock, from whichever replica asks.
+func TestBulkSlotsAreSpaced(t *testing.T) {
+	ctx := context.Background()
+	s, _ := queueStore(t)
+	t0 := time.UnixMilli(1_700_000_000_000)
+	var last time.Duration
+	for i := range 10 {
+		sl, err := s.ReserveBulkSlot(ctx, t0, 25)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !sl.Taken || sl.Rate != 25 {
+			t.Fatalf("slot %d: %+v", i, sl)
+		}
+		if i > 0 {
+			gap := sl.Wait - last
+			if want := 40816 * time.Microsecond; absDur(gap-want) > time.Millisecond {
+				t.Fatalf("slot %d: %v after the previous, want %v", i, gap, want)
+			}
+		}
+		last = sl.Wait
+	}
+}
+
+// A 429 pauses everyone, lowers the rate once per burst, and the rate climbs back one step a second
+// to one step below where the 429 came, then probes slowly up to the maximum.
+func TestBulkRateAIMD(t *testing.T) {
+	ctx := context.Background()
+	s, _ := queueStore(t)
+	now := time.UnixMilli(1_700_000_000_000)
+	reserve := func() float64 {
+		t.Helper()
+		sl, err := s.ReserveBulkSlot(ctx, now, 30)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sl.Rate
+	}
+	if r := reserve(); r != 30 {
+		t.Fatalf("rate at start %v, want 30", r)
+	}
+	rate, lowered, err := s.ThrottleBulk(ctx, now, 30, time.Second)
+	if err != nil || !lowered || math.Abs(rate-21) > 1e-3 {
+		t.Fatalf("after a 429: %v lowered %v (%v), want 21", rate, lowered, err)
+	}
+	// Another replica's 429 of the same burst changes nothing but the pause.
+	if rate, lowered, _ := s.ThrottleBulk(ctx, now.Add(10*time.Millisecond), 30, 2*time.Second); lowered || math.Abs(rate-21) > 1e-3 {
+		t.Fatalf("a second 429 of the burst lowered the rate to %v", rate)
+	}
+	sl, err := s.ReserveBulkSlot(ctx, now.Add(100*time.Millisecond), 30)
+	if err != nil || sl.Wait < 1900*time.Millisecond || sl.Paused < 1900*time.Millisecond {
+		t.Fatalf("slot during the pause: %+v %v: want it after the pause", sl, err)
+	}
+	if st, _ := s.BulkPaused(ctx, now.Add(time.Second)); st != time.Second+10*time.Millisecond {
+		t.Fatalf("pause left %v", st)
+	}
+	// Climb: +1 a second after the pause, up to 29 (one below the 30 the 429 came at).
+	now = now.Add(2010 * time.Millisecond)
+	var r float64
+	for range 20 {
+		now = now.Add(time.Second)
+		r = reserve()
+	}
+	if math.Abs(r-29) > 1e-3 {
+		t.Fatalf("after 20 s the rate is %v, want 29", r)
+	}
+	// Probe: half a step a minute, up to the maximum.
+	now = now.Add(time.Minute)
+	if r = reserve(); math.Abs(r-29.5) > 1e-3 {
+		t.Fatalf("after a minute more: %v, want 29.5", r)
+	}
+	now = now.Add(time.Minute)
+	reserve()
+	now = now.Add(time.Minute)
+	if r = reserve(); r != 30 {
+		t.Fatalf("after three minutes: %v, want 30", r)
+	}
+	st, err := s.BulkRateState(ctx)
+	if err != nil || st.Throttles != 1 {
+		t.Fatalf("state %+v %v: want one 429 counted", st, err)
+	}
+	// Never below the floor.
+	for i := range 20 {
+		now = now.Add(3 * time.Second)
+		if _, _, err := s.ThrottleBulk(ctx, now, 30, time.Second); err != nil {
+			t.Fatal(i, err)
+		}
+	}
+	if st, _ := s.BulkRateState(ctx); st.Rate != 1 {
+		t.Fatalf("after many 429s: %v, want the floor 1", st.Rate)
+	}
+}
+
+func TestBulkPace(t *testing.T) {
+	ctx := context.Background()
+	s, _ := queueStore(t)
+	if ok, _, err := s.TakeBulkPace(ctx, 7, time.Second); !ok || err != nil {
+		t.Fatalf("first: %v %v", ok, err)
+	}
+	ok, left, err := s.TakeBulkPace(ctx, 7, time.Second)
+	if ok || err != nil || left <= 0 || left > time.Second {
+		t.Fatalf("second within the second: %v %v %v", ok, left, err)
+	}
+	if ok, _, _ := s.TakeBulkPace(ctx, 8, time.Second); !ok {
+		t.Fatal("another chat was paced too")
+	}
+}
+
+func absDur(d time.Duration) time.Duration {
+	if d < 0 {
+		return -d
+	}
+	return d
+}
