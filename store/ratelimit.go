@@ -88,7 +88,7 @@ redis.call('HSET', KEYS[1], 'tat', string.format('%.3f', tat), 'rate', string.fo
 redis.call('PEXPIRE', KEYS[1], ttl)
 `
 
-// reserveScript takes the next slot. Returns {wait ms, rate, pause left ms} as strings.
+// reserveScript takes the next slot. Returns {wait ms, rate} as strings.
 var reserveScript = redis.NewScript(rateLua + `
 local ahead = tonumber(ARGV[10])
 if tat < now then tat = now end
@@ -96,7 +96,7 @@ if tat < pause then tat = pause end
 local wait = tat - now
 if wait <= ahead then tat = tat + 1000 / (rate * margin) end
 ` + rateSave + `
-return {string.format('%.3f', wait), string.format('%.4f', rate), tostring(math.max(pause - now, 0))}`)
+return {string.format('%.3f', wait), string.format('%.4f', rate)}`)
 
 // throttleScript hears a 429 with retry_after ARGV[10] ms. Returns {rate, 1 if it lowered the rate}.
 var throttleScript = redis.NewScript(rateLua + `
@@ -123,27 +123,19 @@ func (s *Store) rateArgs(now time.Time, max float64, last any) []any {
 		rateStep(max), rateMargin, rateKeyTTL.Milliseconds(), last}
 }
 
-// BulkSlot is the next moment a bulk message may go.
-type BulkSlot struct {
-	Wait   time.Duration // sleep this long, then send (the slot is reserved), unless Taken is false
-	Taken  bool          // false: the next slot is too far ahead (a long pause): ask again after Wait
-	Rate   float64       // the shared rate now, msg/s
-	Paused time.Duration // how much of a pause is left
-}
-
 // ReserveBulkSlot reserves the next slot of the bulk lane's shared rate, whose maximum is max msg/s
-// (BROADCAST_RATE). now is zero in production (Redis's clock); tests pass a clock.
-func (s *Store) ReserveBulkSlot(ctx context.Context, now time.Time, max float64) (BulkSlot, error) {
+// (BROADCAST_RATE): the caller sleeps wait, then sends. reserved is false when the next slot is
+// further ahead than maxRateAhead (a long pause): nothing was reserved, ask again after wait. It also
+// returns the shared rate now. now is zero in production (Redis's clock); tests pass a clock.
+func (s *Store) ReserveBulkSlot(ctx context.Context, now time.Time, max float64) (wait time.Duration, reserved bool, rate float64, err error) {
 	res, err := reserveScript.Run(ctx, s.rdb, []string{s.bulkRateKey()}, s.rateArgs(now, max, maxRateAhead.Milliseconds())...).StringSlice()
 	if err != nil {
-		return BulkSlot{}, fmt.Errorf("reserve a bulk slot: %w", err)
+		return 0, false, 0, fmt.Errorf("reserve a bulk slot: %w", err)
 	}
-	wait, _ := strconv.ParseFloat(res[0], 64)
-	rate, _ := strconv.ParseFloat(res[1], 64)
-	pause, _ := strconv.ParseFloat(res[2], 64)
-	return BulkSlot{
-		Wait: msDuration(wait), Taken: msDuration(wait) <= maxRateAhead, Rate: rate, Paused: msDuration(pause),
-	}, nil
+	ms, _ := strconv.ParseFloat(res[0], 64)
+	rate, _ = strconv.ParseFloat(res[1], 64)
+	wait = msDuration(ms)
+	return wait, wait <= maxRateAhead, rate, nil
 }
 
 // ThrottleBulk records a 429 of a bulk message: every replica pauses for retryAfter and, unless the

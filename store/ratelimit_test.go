@@ -14,20 +14,20 @@ func TestBulkSlotsAreSpaced(t *testing.T) {
 	t0 := time.UnixMilli(1_700_000_000_000)
 	var last time.Duration
 	for i := range 10 {
-		sl, err := s.ReserveBulkSlot(ctx, t0, 25)
+		wait, ok, rate, err := s.ReserveBulkSlot(ctx, t0, 25)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !sl.Taken || sl.Rate != 25 {
-			t.Fatalf("slot %d: %+v", i, sl)
+		if !ok || rate != 25 {
+			t.Fatalf("slot %d: %v %v %v", i, wait, ok, rate)
 		}
 		if i > 0 {
-			gap := sl.Wait - last
+			gap := wait - last
 			if want := 40816 * time.Microsecond; absDur(gap-want) > time.Millisecond {
 				t.Fatalf("slot %d: %v after the previous, want %v", i, gap, want)
 			}
 		}
-		last = sl.Wait
+		last = wait
 	}
 }
 
@@ -39,11 +39,11 @@ func TestBulkRateAIMD(t *testing.T) {
 	now := time.UnixMilli(1_700_000_000_000)
 	reserve := func() float64 {
 		t.Helper()
-		sl, err := s.ReserveBulkSlot(ctx, now, 30)
+		_, _, rate, err := s.ReserveBulkSlot(ctx, now, 30)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return sl.Rate
+		return rate
 	}
 	if r := reserve(); r != 30 {
 		t.Fatalf("rate at start %v, want 30", r)
@@ -56,9 +56,9 @@ func TestBulkRateAIMD(t *testing.T) {
 	if rate, lowered, _ := s.ThrottleBulk(ctx, now.Add(10*time.Millisecond), 30, 2*time.Second); lowered || math.Abs(rate-21) > 1e-3 {
 		t.Fatalf("a second 429 of the burst lowered the rate to %v", rate)
 	}
-	sl, err := s.ReserveBulkSlot(ctx, now.Add(100*time.Millisecond), 30)
-	if err != nil || sl.Wait < 1900*time.Millisecond || sl.Paused < 1900*time.Millisecond {
-		t.Fatalf("slot during the pause: %+v %v: want it after the pause", sl, err)
+	wait, ok, _, err := s.ReserveBulkSlot(ctx, now.Add(100*time.Millisecond), 30)
+	if err != nil || !ok || wait < 1900*time.Millisecond {
+		t.Fatalf("slot during the pause: %v %v %v: want it after the pause", wait, ok, err)
 	}
 	if st, _ := s.BulkPaused(ctx, now.Add(time.Second)); st != time.Second+10*time.Millisecond {
 		t.Fatalf("pause left %v", st)
