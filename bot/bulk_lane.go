@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	tg "github.com/go-telegram/bot"
@@ -44,7 +45,8 @@ import (
 
 // BulkLimiter is the bulk lane's shared rate; BulkRate is the real one.
 type BulkLimiter interface {
-	Wait(ctx context.Context) error
+	// Reserve reserves the next slot and says when it is.
+	Reserve(ctx context.Context) (time.Time, error)
 	// Throttled hears a 429 of a bulk message.
 	Throttled(ctx context.Context, retryAfter time.Duration) error
 }
@@ -67,13 +69,26 @@ type BulkConfig struct {
 
 // Bulk is the bulk lane's consumer on this replica.
 type Bulk struct {
-	b       *Bot
-	q       BulkQueue
-	kinds   map[string]BulkKind
-	limiter BulkLimiter
-	paid    bool
+	b        *Bot
+	q        BulkQueue
+	kinds    map[string]BulkKind
+	limiter  BulkLimiter
+	paid     bool
 	attempts int64
-	lanes   []*Lane
+	lanes    []*Lane
+	// pausedUntil (unix ns) is the end of a 429 pause this process heard of: its senders drop the
+	// slots they reserved before it. Other replicas learn of it from the shared rate.
+	pausedUntil atomic.Int64
+}
+
+func (l *Bulk) pause(d time.Duration) {
+	until := time.Now().Add(max(d, time.Second)).UnixNano()
+	for {
+		cur := l.pausedUntil.Load()
+		if cur >= until || l.pausedUntil.CompareAndSwap(cur, until) {
+			return
+		}
+	}
 }
 
 const (
@@ -150,6 +165,7 @@ func (l *Bulk) deliver(ctx context.Context, m flows.Outbound) error {
 		return l.done(ctx, name, kind, m, BulkSent)
 	case errors.As(err, &flood):
 		l.b.metrics.bulk.throttled.Inc()
+		l.pause(time.Duration(flood.RetryAfter) * time.Second)
 		if l.limiter != nil {
 			if terr := l.limiter.Throttled(ctx, time.Duration(flood.RetryAfter)*time.Second); terr != nil {
 				l.b.log.Warn("bulk rate: record a 429", "err", terr)
@@ -177,20 +193,38 @@ func (l *Bulk) deliver(ctx context.Context, m flows.Outbound) error {
 	return fmt.Errorf("bulk %s to %d: %w", name, msg.Chat, err)
 }
 
-// waitTurn waits for a slot of the shared rate, then for the chat's pace. A slot spent while the
-// chat was busy is not used: the message waits for the chat, then for a new slot.
+// waitTurn waits for a slot of the shared rate and the chat's pace, and returns at the slot with
+// nothing left to do but send. The pace is taken for the wait and a second after, so the next bulk
+// message to the chat cannot go within a second of this one; a slot whose chat is busy is dropped
+// (a gap in the schedule) and the message waits for the chat, then for a new slot. A 429 this process
+// heard while it waited drops the slot too: slots reserved before the 429 would be refused.
 func (l *Bulk) waitTurn(ctx context.Context, chat int64) error {
 	for {
+		at := time.Now()
 		if l.limiter != nil {
-			if err := l.limiter.Wait(ctx); err != nil {
+			var err error
+			if at, err = l.limiter.Reserve(ctx); err != nil {
 				return err
 			}
 		}
-		ok, left, err := l.q.TakeBulkPace(ctx, chat, bulkPace)
-		if err != nil || ok {
+		ok, left, err := l.q.TakeBulkPace(ctx, chat, max(time.Until(at), 0)+bulkPace)
+		if err != nil {
 			return err
 		}
-		if err := sleepCtx(ctx, left); err != nil {
+		if !ok {
+			if err := sleepCtx(ctx, left); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := sleepCtx(ctx, time.Until(at)); err != nil {
+			return err
+		}
+		paused := time.Until(time.Unix(0, l.pausedUntil.Load()))
+		if paused <= 0 {
+			return nil
+		}
+		if err := sleepCtx(ctx, paused); err != nil {
 			return err
 		}
 	}

@@ -12,8 +12,6 @@ type RateStore interface {
 	ReserveBulkSlot(ctx context.Context, now time.Time, max float64) (wait time.Duration, reserved bool, rate float64, err error)
 	// ThrottleBulk hears a 429: every replica pauses for retryAfter, the rate drops.
 	ThrottleBulk(ctx context.Context, now time.Time, max float64, retryAfter time.Duration) (rate float64, lowered bool, err error)
-	// BulkPaused says how much is left of a pause any replica started.
-	BulkPaused(ctx context.Context, now time.Time) (time.Duration, error)
 }
 
 // Bulk rate bounds (BROADCAST_RATE).
@@ -24,8 +22,9 @@ const (
 )
 
 // BulkRate is the bulk lane's Limiter: one rate for all bulk sending, shared by every replica
-// through Redis. Wait reserves the next slot of the shared schedule and sleeps until it; a 429
-// (Throttled) pauses every replica and lowers the shared rate, which climbs back while none comes.
+// through Redis. Reserve takes the next slot of the shared schedule; a 429 (Throttled) pauses every
+// replica — slots reserved after it come after the pause — and lowers the shared rate, which climbs
+// back while none comes.
 type BulkRate struct {
 	store RateStore
 	max   float64
@@ -42,33 +41,31 @@ func (b *Bot) NewBulkRate(st RateStore, max float64) *BulkRate {
 	return &BulkRate{store: st, max: max, m: b.metrics, sleep: sleepCtx}
 }
 
-// Wait returns when one more bulk message may go. A pause started meanwhile by a 429 on another
-// replica is noticed after the sleep: the slot is dropped and the next one taken after the pause.
+// Wait returns when one more bulk message may go (the Limiter of a generic lane).
 func (r *BulkRate) Wait(ctx context.Context) error {
+	at, err := r.Reserve(ctx)
+	if err != nil {
+		return err
+	}
+	return r.sleep(ctx, time.Until(at))
+}
+
+// Reserve reserves the next slot of the shared schedule and says when it is: the caller sends then,
+// with as little as possible in between (what comes between the slot and the send is jitter, and
+// jitter is what makes a window hold one message too many). A long pause is waited out here.
+func (r *BulkRate) Reserve(ctx context.Context) (time.Time, error) {
 	for {
 		wait, reserved, rate, err := r.store.ReserveBulkSlot(ctx, time.Time{}, r.max)
 		if err != nil {
-			return err
+			return time.Time{}, err
 		}
+		at := time.Now().Add(wait)
 		r.m.bulk.rate.Set(rate)
-		if !reserved {
-			if err := r.sleep(ctx, min(wait, time.Second)); err != nil {
-				return err
-			}
-			continue
+		if reserved {
+			return at, nil
 		}
-		if err := r.sleep(ctx, wait); err != nil {
-			return err
-		}
-		paused, err := r.store.BulkPaused(ctx, time.Time{})
-		if err != nil {
-			return err
-		}
-		if paused <= 0 {
-			return nil
-		}
-		if err := r.sleep(ctx, paused); err != nil {
-			return err
+		if err := r.sleep(ctx, min(wait, time.Second)); err != nil {
+			return time.Time{}, err
 		}
 	}
 }

@@ -15,7 +15,8 @@ import (
 //	ab:{bulk}:rate   hash   tat (ms: when the next message may go, GCRA's theoretical arrival time),
 //	                        rate (msg/s now), ceil (the rate a 429 last came at; 0: none yet),
 //	                        at (ms: the rate's last change), pause (ms: no bulk message before),
-//	                        n429 (429s heard)      expires a day after its last use
+//	                        good (a rate that held a whole probe interval), n429 (429s heard)
+//	                        expires a day after its last use
 //
 // GCRA with reservation: each message takes the next slot (tat) and its sender sleeps until then, so
 // senders on every replica are spaced 1/rate apart without racing for a slot, and Redis's clock is
@@ -25,9 +26,11 @@ import (
 //
 // AIMD: a 429 (not one of the same burst: none while a pause is in force) pauses every replica for
 // retry_after, remembers the rate it came at (ceil) and multiplies the rate by rateDecrease (floor
-// rateFloor). Then, each second without a 429, the rate climbs by rateStep(max) up to one step below
-// ceil; above that it probes by half a step per rateProbe, raising ceil with it, up to max. So the
-// rate settles just under the limit Telegram enforces and only tests it again every rateProbe.
+// rateFloor). Then, each second without a 429, the rate climbs by a step (rateStep(max)) up to half a
+// step below ceil; there it holds, and every rateProbe it probes half a step higher (ceil with it),
+// up to max. A 429 while probing above a rate that held for a whole rateProbe (good) falls back to
+// that rate instead of dividing: the probe found the limit, no need to start the climb again. So the
+// rate settles just under the limit Telegram enforces and tests it again only every rateProbe.
 
 // Rate policy.
 const (
@@ -35,7 +38,7 @@ const (
 	rateDecrease = 0.7              // multiplied on a 429
 	rateClimb    = time.Second      // between additive steps below the ceiling
 	rateProbe    = time.Minute      // between half steps above it
-	rateMargin   = 0.98             // slots are spaced for rate×margin: room for network jitter
+	rateMargin   = 0.97             // slots are spaced for rate×margin: room for jitter between slot and arrival
 	rateKeyTTL   = 24 * time.Hour   // the state is forgotten after a day unused
 	rateStepDiv  = 30.0             // a step is max/30, at least 1 msg/s (25 → 1; 1,000 → 33)
 	maxRateAhead = 10 * time.Second // a slot further ahead is not reserved: asked again later
@@ -61,22 +64,24 @@ if now == 0 then local t = redis.call('TIME') now = t[1] * 1000 + math.floor(t[2
 local max = tonumber(ARGV[2])
 local floor, dec, climb, probe = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
 local step, margin, ttl = tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9])
-local h = redis.call('HMGET', KEYS[1], 'tat', 'rate', 'ceil', 'at', 'pause', 'n429')
+local h = redis.call('HMGET', KEYS[1], 'tat', 'rate', 'ceil', 'at', 'pause', 'n429', 'good')
 local tat, rate, ceil = num(h[1], 0), num(h[2], max), num(h[3], 0)
-local at, pause, n429 = num(h[4], now), num(h[5], 0), num(h[6], 0)
+local at, pause, n429, good = num(h[4], now), num(h[5], 0), num(h[6], 0), num(h[7], 0)
 if rate > max then rate = max end
 if rate < floor then rate = floor end
 -- additive increase, one step per interval seen
 if rate < max and now >= pause then
-  if ceil == 0 or rate < ceil - step then
+  local cap = max
+  if ceil > 0 then cap = math.min(max, math.max(ceil - step / 2, floor)) end
+  if rate < cap then
     if now - at >= climb then
-      rate = math.min(rate + step, max)
-      if ceil > 0 then rate = math.min(rate, math.max(ceil - step, floor)) end
+      rate = math.min(rate + step, cap)
       at = now
     end
   elseif now - at >= probe then
+    good = rate
     rate = math.min(rate + step / 2, max)
-    ceil = ceil + step / 2
+    ceil = math.max(ceil, rate + step / 2)
     at = now
   end
 end
@@ -84,7 +89,7 @@ end
 
 const rateSave = `
 redis.call('HSET', KEYS[1], 'tat', string.format('%.3f', tat), 'rate', string.format('%.4f', rate),
-  'ceil', string.format('%.4f', ceil), 'at', at, 'pause', pause, 'n429', n429)
+  'ceil', string.format('%.4f', ceil), 'at', at, 'pause', pause, 'n429', n429, 'good', string.format('%.4f', good))
 redis.call('PEXPIRE', KEYS[1], ttl)
 `
 
@@ -104,7 +109,12 @@ local retry = tonumber(ARGV[10])
 local lowered = 0
 if now >= pause then
   ceil = rate
-  rate = math.max(rate * dec, floor)
+  if good > 0 and rate > good then
+    rate = good
+  else
+    rate = math.max(rate * dec, floor)
+    good = 0
+  end
   at = now
   n429 = n429 + 1
   lowered = 1

@@ -22,8 +22,8 @@ func TestBulkSlotsAreSpaced(t *testing.T) {
 			t.Fatalf("slot %d: %v %v %v", i, wait, ok, rate)
 		}
 		if i > 0 {
-			gap := wait - last
-			if want := 40816 * time.Microsecond; absDur(gap-want) > time.Millisecond {
+			gap := wait - last // 1 s / (25 × 0.97) apart
+			if want := 41237 * time.Microsecond; absDur(gap-want) > time.Millisecond {
 				t.Fatalf("slot %d: %v after the previous, want %v", i, gap, want)
 			}
 		}
@@ -63,30 +63,29 @@ func TestBulkRateAIMD(t *testing.T) {
 	if st, _ := s.BulkPaused(ctx, now.Add(time.Second)); st != time.Second+10*time.Millisecond {
 		t.Fatalf("pause left %v", st)
 	}
-	// Climb: +1 a second after the pause, up to 29 (one below the 30 the 429 came at).
+	// Climb: +1 a second after the pause, up to 29.5 (half a step below the 30 the 429 came at).
 	now = now.Add(2010 * time.Millisecond)
 	var r float64
 	for range 20 {
 		now = now.Add(time.Second)
 		r = reserve()
 	}
-	if math.Abs(r-29) > 1e-3 {
-		t.Fatalf("after 20 s the rate is %v, want 29", r)
+	if math.Abs(r-29.5) > 1e-3 {
+		t.Fatalf("after 20 s the rate is %v, want 29.5", r)
 	}
 	// Probe: half a step a minute, up to the maximum.
 	now = now.Add(time.Minute)
-	if r = reserve(); math.Abs(r-29.5) > 1e-3 {
-		t.Fatalf("after a minute more: %v, want 29.5", r)
-	}
-	now = now.Add(time.Minute)
-	reserve()
-	now = now.Add(time.Minute)
 	if r = reserve(); r != 30 {
-		t.Fatalf("after three minutes: %v, want 30", r)
+		t.Fatalf("after a minute more: %v, want 30", r)
+	}
+	// A 429 while probing falls back to the rate that held (29.5), not 30×0.7.
+	now = now.Add(time.Second)
+	if rate, lowered, _ := s.ThrottleBulk(ctx, now, 30, time.Second); !lowered || math.Abs(rate-29.5) > 1e-3 {
+		t.Fatalf("a 429 while probing: %v, want back to 29.5", rate)
 	}
 	st, err := s.BulkRateState(ctx)
-	if err != nil || st.Throttles != 1 {
-		t.Fatalf("state %+v %v: want one 429 counted", st, err)
+	if err != nil || st.Throttles != 2 {
+		t.Fatalf("state %+v %v: want two 429s counted", st, err)
 	}
 	// Never below the floor.
 	for i := range 20 {
