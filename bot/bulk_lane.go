@@ -96,6 +96,7 @@ const (
 	doneTries     = 3                      // Done is tried this often before the lane takes over
 	doneBackoff   = 100 * time.Millisecond // doubled each time
 	maxBulkSender = 256
+	maxLate       = 15 * time.Millisecond // a slot woken up to later than this is dropped
 )
 
 // BulkLane builds the bulk lane's consumer: Run it on every replica. kinds maps the "k" field to
@@ -155,10 +156,17 @@ func (l *Bulk) deliver(ctx context.Context, m flows.Outbound) error {
 	if msg.Skip {
 		return l.done(ctx, name, kind, m, BulkSkipped)
 	}
+	send, err := l.b.prepareBulk(msg, l.paid)
+	if err != nil {
+		if derr := l.done(ctx, name, kind, m, BulkFailed); derr != nil {
+			return derr
+		}
+		return err
+	}
 	if err := l.waitTurn(ctx, msg.Chat); err != nil {
 		return err
 	}
-	err = l.b.sendBulk(ctx, msg, l.paid)
+	err = l.b.sendBulk(ctx, send)
 	var flood *tg.TooManyRequestsError
 	switch {
 	case err == nil:
@@ -197,7 +205,8 @@ func (l *Bulk) deliver(ctx context.Context, m flows.Outbound) error {
 // nothing left to do but send. The pace is taken for the wait and a second after, so the next bulk
 // message to the chat cannot go within a second of this one; a slot whose chat is busy is dropped
 // (a gap in the schedule) and the message waits for the chat, then for a new slot. A 429 this process
-// heard while it waited drops the slot too: slots reserved before the 429 would be refused.
+// heard while it waited drops the slot too: slots reserved before the 429 would be refused. So does
+// waking up more than maxLate after the slot: the message would go close to the next slots.
 func (l *Bulk) waitTurn(ctx context.Context, chat int64) error {
 	for {
 		at := time.Now()
@@ -222,6 +231,11 @@ func (l *Bulk) waitTurn(ctx context.Context, chat int64) error {
 		}
 		paused := time.Until(time.Unix(0, l.pausedUntil.Load()))
 		if paused <= 0 {
+			if late := time.Since(at); late > maxLate && l.limiter != nil {
+				// Woken late (a loaded machine): sent now it would crowd the slots after it.
+				l.b.metrics.bulk.late.Inc()
+				continue
+			}
 			return nil
 		}
 		if err := sleepCtx(ctx, paused); err != nil {
@@ -248,54 +262,60 @@ func (l *Bulk) done(ctx context.Context, name string, kind BulkKind, m flows.Out
 	return fmt.Errorf("bulk %s %s: done(%s): %w", name, m.ID, o, err)
 }
 
-// sendBulk makes one attempt at a bulk message: a copy of a message, a photo by file id, or text,
+// bulkSend is one bulk message ready to go: built before its slot, so that nothing but the call
+// itself comes between the slot and the send.
+type bulkSend struct {
+	method string
+	call   func(ctx context.Context) error
+}
+
+// prepareBulk builds one attempt at a bulk message: a copy of a message, a photo by file id, or text,
 // each with its buttons. Unlike sender.do it neither retries nor pauses the interactive sender on a
 // 429: the bulk lane has its own pause.
-func (b *Bot) sendBulk(ctx context.Context, msg BulkMessage, paid bool) error {
+func (b *Bot) prepareBulk(msg BulkMessage, paid bool) (bulkSend, error) {
 	r := msg.Reply
 	if r.File != nil || r.Venue != nil {
-		return Permanent(fmt.Errorf("bulk message to %d: files and venues are not sent in bulk", msg.Chat))
+		return bulkSend{}, Permanent(fmt.Errorf("bulk message to %d: files and venues are not sent in bulk", msg.Chat))
 	}
 	markup := b.keyboard(msg.Lang, r.Buttons)
-	var method string
-	var err error
 	switch {
 	case r.Copy != nil:
-		method = "copyMessage"
 		p := &tg.CopyMessageParams{ChatID: msg.Chat, FromChatID: r.Copy.Chat, MessageID: r.Copy.Message, AllowPaidBroadcast: paid}
 		if markup != nil {
 			p.ReplyMarkup = markup
 		}
-		_, err = b.api.CopyMessage(ctx, p)
+		return bulkSend{"copyMessage", func(ctx context.Context) error { _, err := b.api.CopyMessage(ctx, p); return err }}, nil
 	case r.Photo != "":
-		method = "sendPhoto"
 		p := &tg.SendPhotoParams{ChatID: msg.Chat, Photo: &models.InputFileString{Data: r.Photo},
 			Caption: b.cfg.Catalog.Render(msg.Lang, r.Text), AllowPaidBroadcast: paid}
 		if markup != nil {
 			p.ReplyMarkup = markup
 		}
-		_, err = b.api.SendPhoto(ctx, p)
-	default:
-		method = "sendMessage"
-		p := &tg.SendMessageParams{ChatID: msg.Chat, Text: b.cfg.Catalog.Render(msg.Lang, r.Text), AllowPaidBroadcast: paid}
-		if markup != nil {
-			p.ReplyMarkup = markup
-		}
-		_, err = b.api.SendMessage(ctx, p)
+		return bulkSend{"sendPhoto", func(ctx context.Context) error { _, err := b.api.SendPhoto(ctx, p); return err }}, nil
 	}
+	p := &tg.SendMessageParams{ChatID: msg.Chat, Text: b.cfg.Catalog.Render(msg.Lang, r.Text), AllowPaidBroadcast: paid}
+	if markup != nil {
+		p.ReplyMarkup = markup
+	}
+	return bulkSend{"sendMessage", func(ctx context.Context) error { _, err := b.api.SendMessage(ctx, p); return err }}, nil
+}
+
+// sendBulk makes the attempt and sorts its error as the sender does: ErrBlocked for a 403.
+func (b *Bot) sendBulk(ctx context.Context, s bulkSend) error {
+	err := s.call(ctx)
 	var flood *tg.TooManyRequestsError
 	switch {
 	case err == nil:
-		b.metrics.apiCall(method, "ok")
+		b.metrics.apiCall(s.method, "ok")
 	case errors.As(err, &flood):
-		b.metrics.apiCall(method, "retry_after")
+		b.metrics.apiCall(s.method, "retry_after")
 	case errors.Is(err, tg.ErrorForbidden):
-		b.metrics.apiCall(method, "forbidden")
+		b.metrics.apiCall(s.method, "forbidden")
 		return errors.Join(ErrBlocked, err)
 	case errors.Is(err, tg.ErrorBadRequest):
-		b.metrics.apiCall(method, "rejected")
+		b.metrics.apiCall(s.method, "rejected")
 	case ctx.Err() == nil:
-		b.metrics.apiCall(method, "server_error")
+		b.metrics.apiCall(s.method, "server_error")
 	}
 	return err
 }

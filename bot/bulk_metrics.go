@@ -9,6 +9,7 @@ type bulkMetrics struct {
 	throttled prometheus.Counter     // 429s answered to bulk messages of this replica
 	lowered   prometheus.Counter     // of those, the ones that lowered the shared rate (one per burst)
 	outcomes  *prometheus.CounterVec // by kind and outcome (BulkOutcome)
+	late      prometheus.Counter     // slots dropped because the sender woke up too late for them
 }
 
 func newBulkMetrics(reg prometheus.Registerer) *bulkMetrics {
@@ -25,9 +26,12 @@ func newBulkMetrics(reg prometheus.Registerer) *bulkMetrics {
 		outcomes: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "alumnibot_bulk_messages_total", Help: "Bulk messages finished, by kind and outcome (sent, skipped, blocked, not_found, failed).",
 		}, []string{"kind", "outcome"}),
+		late: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "alumnibot_bulk_late_slots_total", Help: "Slots of the bulk rate dropped because the sender woke up too late for them (a loaded machine).",
+		}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.rate, m.throttled, m.lowered, m.outcomes)
+		reg.MustRegister(m.rate, m.throttled, m.lowered, m.outcomes, m.late)
 	}
 	return m
 }

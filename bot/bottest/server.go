@@ -117,7 +117,7 @@ type Server struct {
 	faults  map[string][]*fault // canonical method name
 	flood   FloodLimit
 	global  bucket
-	window  sendWindow // SetWindowLimit and the send log (ratelimit.go)
+	window  sendWindow   // SetWindowLimit and the send log (ratelimit.go)
 	latency atomic.Int64 // time.Duration
 	holds   []*Gate      // closed gates, oldest first
 
