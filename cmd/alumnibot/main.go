@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/signal"
 	"slices"
+	"sync"
 	"syscall"
 	"time"
 
@@ -188,11 +189,22 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 	}}
 	// Every replica consumes the notices lane: the consumer group hands each notice to one of them.
 	notices := b.NoticesLane(st, engine.App, bot.LaneConfig{})
+	// And the bulk lane, at one rate shared through Redis (BROADCAST_RATE). Each kind queues its own
+	// entries; "ld" is the broadcast load driver's (cmd/alumnicast).
+	bulkKinds := map[string]bot.BulkKind{bot.LoadKind: bot.LoadBulkKind()}
+	bulk := b.BulkLane(st, bulkKinds, b.NewBulkRate(st, cfg.BroadcastRate),
+		bot.BulkConfig{Paid: cfg.BroadcastPaid, Senders: bulkSenders(cfg.BroadcastRate)})
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	schedDone, lanesDone := make(chan error, 1), make(chan struct{})
 	go func() { schedDone <- sched.Run(runCtx) }()
-	go func() { defer close(lanesDone); notices.Run(runCtx, 2*time.Second) }()
+	go func() {
+		defer close(lanesDone)
+		var lanes sync.WaitGroup
+		lanes.Go(func() { bulk.Run(runCtx, time.Second) })
+		notices.Run(runCtx, 2*time.Second)
+		lanes.Wait()
+	}()
 	err = b.Run(runCtx)
 	cancel() // Run returns on shutdown or a start-up error: stop the scheduler and the lanes either way
 	<-lanesDone
@@ -205,3 +217,7 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 	log.Info("stopped")
 	return nil
 }
+
+// bulkSenders is how many bulk messages one replica has in flight at most: enough to keep up with the
+// rate when a send takes ~100 ms, and few, since each one in flight at a crash may go twice.
+func bulkSenders(rate float64) int { return min(max(int(rate/10), 1), 100) }
