@@ -45,8 +45,8 @@ import (
 
 // BulkLimiter is the bulk lane's shared rate; BulkRate is the real one.
 type BulkLimiter interface {
-	// Reserve reserves the next slot and says when it is.
-	Reserve(ctx context.Context) (time.Time, error)
+	// Reserve reserves the next slot and says when it is, and how far apart slots are now.
+	Reserve(ctx context.Context) (at time.Time, spacing time.Duration, err error)
 	// Throttled hears a 429 of a bulk message.
 	Throttled(ctx context.Context, retryAfter time.Duration) error
 }
@@ -91,18 +91,34 @@ func (l *Bulk) pause(d time.Duration) {
 	}
 }
 
+// DefaultBulkLease is the bulk lane's lease: a bulk send is one quick attempt, so a dead replica's
+// messages are taken over after a minute (and its batch is held at most half of it).
+const DefaultBulkLease = time.Minute
+
 const (
 	bulkPace      = time.Second            // one bulk message a second to one chat
 	doneTries     = 3                      // Done is tried this often before the lane takes over
 	doneBackoff   = 100 * time.Millisecond // doubled each time
 	maxBulkSender = 256
-	maxLate       = 15 * time.Millisecond // a slot woken up to later than this is dropped
+	// A slot woken up to later than 4/5 of the spacing (within these bounds) is dropped: later, the
+	// message would come closer to the next slot's than to its own.
+	minLate = 5 * time.Millisecond
+	maxLate = 50 * time.Millisecond
+	// bulkBatch is how many entries a sender takes at once: few, so that at the end of a broadcast
+	// the last ones are spread over every sender rather than left to one.
+	bulkBatch = 10
 )
 
 // BulkLane builds the bulk lane's consumer: Run it on every replica. kinds maps the "k" field to
 // its kind; limiter may be nil (no rate: tests of a kind).
 func (b *Bot) BulkLane(q BulkQueue, kinds map[string]BulkKind, limiter BulkLimiter, cfg BulkConfig) *Bulk {
 	l := &Bulk{b: b, q: q, kinds: kinds, limiter: limiter, paid: cfg.Paid}
+	if cfg.Lane.Lease <= 0 {
+		cfg.Lane.Lease = DefaultBulkLease
+	}
+	if cfg.Lane.Batch <= 0 {
+		cfg.Lane.Batch = bulkBatch
+	}
 	n := min(max(cfg.Senders, 1), maxBulkSender)
 	for i := range n {
 		lc := cfg.Lane
@@ -164,6 +180,11 @@ func (l *Bulk) deliver(ctx context.Context, m flows.Outbound) error {
 		return err
 	}
 	if err := l.waitTurn(ctx, msg.Chat); err != nil {
+		if errors.Is(err, context.DeadlineExceeded) {
+			// The wait for a slot outlasted the send timeout (a long pause): the message was not
+			// tried. Said as a 429 so that the lane gives it back without counting an attempt.
+			return &tg.TooManyRequestsError{Message: "waiting for the bulk rate", RetryAfter: 1}
+		}
 		return err
 	}
 	err = l.b.sendBulk(ctx, send)
@@ -206,13 +227,13 @@ func (l *Bulk) deliver(ctx context.Context, m flows.Outbound) error {
 // message to the chat cannot go within a second of this one; a slot whose chat is busy is dropped
 // (a gap in the schedule) and the message waits for the chat, then for a new slot. A 429 this process
 // heard while it waited drops the slot too: slots reserved before the 429 would be refused. So does
-// waking up more than maxLate after the slot: the message would go close to the next slots.
+// waking up too late for the slot (a loaded machine): the message would crowd the next slots.
 func (l *Bulk) waitTurn(ctx context.Context, chat int64) error {
 	for {
-		at := time.Now()
+		at, spacing := time.Now(), time.Duration(0)
 		if l.limiter != nil {
 			var err error
-			if at, err = l.limiter.Reserve(ctx); err != nil {
+			if at, spacing, err = l.limiter.Reserve(ctx); err != nil {
 				return err
 			}
 		}
@@ -231,7 +252,7 @@ func (l *Bulk) waitTurn(ctx context.Context, chat int64) error {
 		}
 		paused := time.Until(time.Unix(0, l.pausedUntil.Load()))
 		if paused <= 0 {
-			if late := time.Since(at); late > maxLate && l.limiter != nil {
+			if late := time.Since(at); l.limiter != nil && late > min(max(spacing*4/5, minLate), maxLate) {
 				// Woken late (a loaded machine): sent now it would crowd the slots after it.
 				l.b.metrics.bulk.late.Inc()
 				continue

@@ -43,7 +43,7 @@ func (b *Bot) NewBulkRate(st RateStore, max float64) *BulkRate {
 
 // Wait returns when one more bulk message may go (the Limiter of a generic lane).
 func (r *BulkRate) Wait(ctx context.Context) error {
-	at, err := r.Reserve(ctx)
+	at, _, err := r.Reserve(ctx)
 	if err != nil {
 		return err
 	}
@@ -52,20 +52,21 @@ func (r *BulkRate) Wait(ctx context.Context) error {
 
 // Reserve reserves the next slot of the shared schedule and says when it is: the caller sends then,
 // with as little as possible in between (what comes between the slot and the send is jitter, and
-// jitter is what makes a window hold one message too many). A long pause is waited out here.
-func (r *BulkRate) Reserve(ctx context.Context) (time.Time, error) {
+// jitter is what makes a window hold one message too many). It also says how far apart slots are
+// now. A long pause is waited out here.
+func (r *BulkRate) Reserve(ctx context.Context) (at time.Time, spacing time.Duration, err error) {
 	for {
 		wait, reserved, rate, err := r.store.ReserveBulkSlot(ctx, time.Time{}, r.max)
 		if err != nil {
-			return time.Time{}, err
+			return time.Time{}, 0, err
 		}
 		at := time.Now().Add(wait)
 		r.m.bulk.rate.Set(rate)
 		if reserved {
-			return at, nil
+			return at, time.Duration(float64(time.Second) / max(rate, 1)), nil
 		}
 		if err := r.sleep(ctx, min(wait, time.Second)); err != nil {
-			return time.Time{}, err
+			return time.Time{}, 0, err
 		}
 	}
 }

@@ -141,3 +141,18 @@ func (s *Server) ResetSendLog() {
 	s.window.sent, s.window.refused = nil, 0
 	s.mu.Unlock()
 }
+
+// RateFrom is the rate, in messages per second, from the i-th accepted message (from 0) to the last.
+func (s *Server) RateFrom(i int) float64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sent := s.window.sent
+	if i < 0 || len(sent)-i < 2 {
+		return 0
+	}
+	span := time.Duration(sent[len(sent)-1] - sent[i])
+	if span <= 0 {
+		return 0
+	}
+	return float64(len(sent)-1-i) / span.Seconds()
+}

@@ -218,6 +218,7 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 	return nil
 }
 
-// bulkSenders is how many bulk messages one replica has in flight at most: enough to keep up with the
-// rate when a send takes ~100 ms, and few, since each one in flight at a crash may go twice.
-func bulkSenders(rate float64) int { return min(max(int(rate/10), 1), 100) }
+// bulkSenders is how many bulk senders one replica runs: enough to keep up with the rate when a send
+// and its Redis calls take ~200 ms. Most of them wait for their slot; only a message between its
+// send and its acknowledgement can go twice after a crash.
+func bulkSenders(rate float64) int { return min(max(int(rate/5), 2), 200) }
