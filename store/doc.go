@@ -52,5 +52,13 @@
 //	ab:lock:<name>             string  a replica's token while it runs a periodic job   expires with the job
 //	ab:migrated:mine           string  "1" once the places of older versions were indexed (mine.go)
 //
+// The bulk lane (bulk.go, ratelimit.go); kinds keep their streams under their own hash tags:
+//
+//	ab:{bulk}:rate             hash    the one rate of all bulk sending: tat, rate, ceil, at, pause,
+//	                                   good, n429 (GCRA slots and AIMD state)   expires a day unused
+//	ab:{u:<id>}:bulkpace       string  set with each bulk message to the alumnus: one a second   expires 1 s
+//	ab:{bq:<name>}:q           stream  bulk entries queued by QueueBulk (the load driver, tests): k, to,
+//	                                   ref; consumer group "bulk", listed in ab:queues:bulk
+//
 // This package may import flows and locales (it implements flows' interfaces); nothing else of the project.
 package store
