@@ -100,9 +100,9 @@ const (
 	doneTries     = 3                      // Done is tried this often before the lane takes over
 	doneBackoff   = 100 * time.Millisecond // doubled each time
 	maxBulkSender = 256
-	// A slot woken up to later than 4/5 of the spacing (within these bounds) is dropped: later, the
-	// message would come closer to the next slot's than to its own.
-	minLate = 5 * time.Millisecond
+	// A slot woken up to later than 2/5 of the spacing (within these bounds) is dropped: it costs
+	// one slot, where a 429 from a crowded second costs a second's pause and a lower rate.
+	minLate = 3 * time.Millisecond
 	maxLate = 50 * time.Millisecond
 	// bulkBatch is how many entries a sender takes at once: few, so that at the end of a broadcast
 	// the last ones are spread over every sender rather than left to one.
@@ -252,7 +252,7 @@ func (l *Bulk) waitTurn(ctx context.Context, chat int64) error {
 		}
 		paused := time.Until(time.Unix(0, l.pausedUntil.Load()))
 		if paused <= 0 {
-			if late := time.Since(at); l.limiter != nil && late > min(max(spacing*4/5, minLate), maxLate) {
+			if late := time.Since(at); l.limiter != nil && late > min(max(spacing*2/5, minLate), maxLate) {
 				// Woken late (a loaded machine): sent now it would crowd the slots after it.
 				l.b.metrics.bulk.late.Inc()
 				continue

@@ -29,8 +29,11 @@ import (
 // rateFloor). Then, each second without a 429, the rate climbs by a step (rateStep(max)) up to half a
 // step below ceil; there it holds, and every rateProbe it probes half a step higher (ceil with it),
 // up to max. A 429 while probing above a rate that held for a whole rateProbe (good) falls back to
-// that rate instead of dividing: the probe found the limit, no need to start the climb again. So the
-// rate settles just under the limit Telegram enforces and tests it again only every rateProbe.
+// that rate instead of dividing: the probe found the limit, no need to start the climb again. A 429
+// after the rate held rateCalm unchanged lowers it by one step only: a lone 429 after a calm is the
+// edge of the limit (or jitter), and if the limit really fell the next 429 comes within seconds and
+// divides. So the rate settles just under the limit Telegram enforces and tests it again only every
+// rateProbe.
 
 // Rate policy.
 const (
@@ -38,6 +41,7 @@ const (
 	rateDecrease = 0.7              // multiplied on a 429
 	rateClimb    = time.Second      // between additive steps below the ceiling
 	rateProbe    = time.Minute      // between half steps above it
+	rateCalm     = 30 * time.Second // a rate unchanged this long drops one step on a lone 429
 	rateMargin   = 0.97             // slots are spaced for rate×margin: room for jitter between slot and arrival
 	rateKeyTTL   = 24 * time.Hour   // the state is forgotten after a day unused
 	rateStepDiv  = 30.0             // a step is max/30, at least 1 msg/s (25 → 1; 1,000 → 33)
@@ -111,6 +115,8 @@ if now >= pause then
   ceil = rate
   if good > 0 and rate > good then
     rate = good
+  elseif now - at >= tonumber(ARGV[11]) then
+    rate = math.max(rate - step, floor)
   else
     rate = math.max(rate * dec, floor)
     good = 0
@@ -130,7 +136,7 @@ func (s *Store) rateArgs(now time.Time, max float64, last any) []any {
 		ms = now.UnixMilli()
 	}
 	return []any{ms, max, rateFloor, rateDecrease, rateClimb.Milliseconds(), rateProbe.Milliseconds(),
-		rateStep(max), rateMargin, rateKeyTTL.Milliseconds(), last}
+		rateStep(max), rateMargin, rateKeyTTL.Milliseconds(), last, rateCalm.Milliseconds()}
 }
 
 // ReserveBulkSlot reserves the next slot of the bulk lane's shared rate, whose maximum is max msg/s

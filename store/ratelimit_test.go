@@ -87,6 +87,16 @@ func TestBulkRateAIMD(t *testing.T) {
 	if err != nil || st.Throttles != 2 {
 		t.Fatalf("state %+v %v: want two 429s counted", st, err)
 	}
+	if st.Ceiling < 29.9 {
+		t.Fatalf("ceiling %v after a 429 at 30", st.Ceiling)
+	}
+	// A lone 429 after the rate held half a minute lowers it by one step only.
+	now = now.Add(31 * time.Second)
+	reserve()
+	now = now.Add(20 * time.Second) // not yet a minute: no probe
+	if rate, _, _ := s.ThrottleBulk(ctx, now, 30, time.Second); math.Abs(rate-28.5) > 1e-3 {
+		t.Fatalf("a 429 after a calm: %v, want 28.5 (29.5 less a step)", rate)
+	}
 	// Never below the floor.
 	for i := range 20 {
 		now = now.Add(3 * time.Second)
