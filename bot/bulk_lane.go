@@ -54,8 +54,9 @@ type BulkLimiter interface {
 // BulkQueue is what the bulk lane needs of the store: the queue, and the per-chat pace.
 type BulkQueue interface {
 	Queue
-	// TakeBulkPace claims a chat's slot for every; false and the time left when it is taken.
-	TakeBulkPace(ctx context.Context, chat int64, every time.Duration) (bool, time.Duration, error)
+	// TakeBulkPace claims a chat's slot for every on behalf of holder (taken again by the same holder,
+	// it is extended); false and the time left when another holder has it.
+	TakeBulkPace(ctx context.Context, chat int64, holder string, every time.Duration) (bool, time.Duration, error)
 }
 
 // BulkConfig configures the bulk lane.
@@ -179,7 +180,7 @@ func (l *Bulk) deliver(ctx context.Context, m flows.Outbound) error {
 		}
 		return err
 	}
-	if err := l.waitTurn(ctx, msg.Chat); err != nil {
+	if err := l.waitTurn(ctx, msg.Chat, m.Queue+"/"+m.ID); err != nil {
 		if errors.Is(err, context.DeadlineExceeded) {
 			// The wait for a slot outlasted the send timeout (a long pause): the message was not
 			// tried. Said as a 429 so that the lane gives it back without counting an attempt.
@@ -224,11 +225,12 @@ func (l *Bulk) deliver(ctx context.Context, m flows.Outbound) error {
 
 // waitTurn waits for a slot of the shared rate and the chat's pace, and returns at the slot with
 // nothing left to do but send. The pace is taken for the wait and a second after, so the next bulk
-// message to the chat cannot go within a second of this one; a slot whose chat is busy is dropped
+// message to the chat cannot go within a second of this one (a dropped slot keeps it: the entry
+// takes it again with its next slot); a slot whose chat is busy is dropped
 // (a gap in the schedule) and the message waits for the chat, then for a new slot. A 429 this process
 // heard while it waited drops the slot too: slots reserved before the 429 would be refused. So does
 // waking up too late for the slot (a loaded machine): the message would crowd the next slots.
-func (l *Bulk) waitTurn(ctx context.Context, chat int64) error {
+func (l *Bulk) waitTurn(ctx context.Context, chat int64, holder string) error {
 	for {
 		at, spacing := time.Now(), time.Duration(0)
 		if l.limiter != nil {
@@ -237,7 +239,7 @@ func (l *Bulk) waitTurn(ctx context.Context, chat int64) error {
 				return err
 			}
 		}
-		ok, left, err := l.q.TakeBulkPace(ctx, chat, max(time.Until(at), 0)+bulkPace)
+		ok, left, err := l.q.TakeBulkPace(ctx, chat, holder, max(time.Until(at), 0)+bulkPace)
 		if err != nil {
 			return err
 		}

@@ -47,20 +47,24 @@ func (s *Store) QueueBulk(ctx context.Context, name string, entries []map[string
 	return nil
 }
 
-// TakeBulkPace claims the one-second slot of a chat for a bulk message. When another bulk message
-// went to it less than a second ago it returns false and how long until the slot frees.
-func (s *Store) TakeBulkPace(ctx context.Context, chat int64, every time.Duration) (bool, time.Duration, error) {
-	key := s.userKey(chat, "bulkpace")
-	ok, err := s.rdb.SetNX(ctx, key, 1, every).Result()
+var paceScript = redis.NewScript(`
+local cur = redis.call('GET', KEYS[1])
+if cur == false or cur == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  return 0
+end
+return redis.call('PTTL', KEYS[1])`)
+
+// TakeBulkPace claims a chat's slot for a bulk message for every, on behalf of holder (the entry's
+// id): taken again by the same holder it is extended. When another holder has it, it returns false
+// and how long until it frees.
+func (s *Store) TakeBulkPace(ctx context.Context, chat int64, holder string, every time.Duration) (bool, time.Duration, error) {
+	left, err := paceScript.Run(ctx, s.rdb, []string{s.userKey(chat, "bulkpace")}, holder, max(every.Milliseconds(), 1)).Int64()
 	if err != nil {
 		return false, 0, fmt.Errorf("bulk pace of %d: %w", chat, err)
 	}
-	if ok {
+	if left == 0 {
 		return true, 0, nil
 	}
-	left, err := s.rdb.PTTL(ctx, key).Result()
-	if err != nil {
-		return false, 0, fmt.Errorf("bulk pace of %d: %w", chat, err)
-	}
-	return false, max(left, time.Millisecond), nil
+	return false, max(time.Duration(left)*time.Millisecond, time.Millisecond), nil
 }

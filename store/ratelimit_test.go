@@ -112,14 +112,17 @@ func TestBulkRateAIMD(t *testing.T) {
 func TestBulkPace(t *testing.T) {
 	ctx := context.Background()
 	s, _ := queueStore(t)
-	if ok, _, err := s.TakeBulkPace(ctx, 7, time.Second); !ok || err != nil {
+	if ok, _, err := s.TakeBulkPace(ctx, 7, "a", time.Second); !ok || err != nil {
 		t.Fatalf("first: %v %v", ok, err)
 	}
-	ok, left, err := s.TakeBulkPace(ctx, 7, time.Second)
+	ok, left, err := s.TakeBulkPace(ctx, 7, "b", time.Second)
 	if ok || err != nil || left <= 0 || left > time.Second {
-		t.Fatalf("second within the second: %v %v %v", ok, left, err)
+		t.Fatalf("another message within the second: %v %v %v", ok, left, err)
 	}
-	if ok, _, _ := s.TakeBulkPace(ctx, 8, time.Second); !ok {
+	if ok, _, _ := s.TakeBulkPace(ctx, 7, "a", 2*time.Second); !ok {
+		t.Fatal("the holder could not take its own pace again")
+	}
+	if ok, _, _ := s.TakeBulkPace(ctx, 8, "b", time.Second); !ok {
 		t.Fatal("another chat was paced too")
 	}
 }

@@ -230,6 +230,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	for _, k := range kills {
 		fmt.Fprintln(stdout, k)
 	}
+	for i := range o.replicas {
+		fmt.Fprintf(stdout, "replica %d: %s\n", i, fleet.bulkMetrics(i))
+	}
 	for _, s := range samplers {
 		fmt.Fprintf(stdout, "%s: peak RSS %.1f MB (VmHWM %.1f MB)\n", s.name, float64(s.peak)/1024, float64(s.hwm)/1024)
 	}
@@ -360,6 +363,26 @@ func (f *fleet) waitHealthy(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// bulkMetrics reads the bulk lane's series from a replica's /metrics (since it started).
+func (f *fleet) bulkMetrics(i int) string {
+	resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/metrics", f.port(i)))
+	if err != nil {
+		return err.Error()
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return err.Error()
+	}
+	var out []string
+	for _, line := range strings.Split(string(raw), "\n") {
+		if strings.HasPrefix(line, "alumnibot_bulk_") {
+			out = append(out, strings.TrimPrefix(line, "alumnibot_bulk_"))
+		}
+	}
+	return strings.Join(out, ", ")
 }
 
 // killAndRestart kills replica i with SIGKILL and starts it again, and says so.
