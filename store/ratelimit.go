@@ -15,7 +15,8 @@ import (
 //	ab:{bulk}:rate   hash   tat (ms: when the next message may go, GCRA's theoretical arrival time),
 //	                        rate (msg/s now), ceil (the rate a 429 last came at; 0: none yet),
 //	                        at (ms: the rate's last change), pause (ms: no bulk message before),
-//	                        good (a rate that held a whole probe interval), n429 (429s heard)
+//	                        good (a rate that held a whole probe interval), n429 (429s heard),
+//	                        l429 (ms: the last 429 that lowered the rate)
 //	                        expires a day after its last use
 //
 // GCRA with reservation: each message takes the next slot (tat) and its sender sleeps until then, so
@@ -30,9 +31,9 @@ import (
 // step below ceil; there it holds, and every rateProbe it probes half a step higher (ceil with it),
 // up to max. A 429 while probing above a rate that held for a whole rateProbe (good) falls back to
 // that rate instead of dividing: the probe found the limit, no need to start the climb again. A 429
-// after the rate held rateCalm unchanged lowers it by one step only: a lone 429 after a calm is the
-// edge of the limit (or jitter), and if the limit really fell the next 429 comes within seconds and
-// divides. So the rate settles just under the limit Telegram enforces and tests it again only every
+// after the rate held rateCalm unchanged, or one at rateNear of the rate the last 429 came at or
+// more (and not within rateRecent of it), lowers it by one step only: the limit is about there (or it was jitter), and if it really
+// fell further the next 429 comes within seconds and divides. So the rate settles just under the limit Telegram enforces and tests it again only every
 // rateProbe.
 
 // Rate policy.
@@ -42,6 +43,8 @@ const (
 	rateClimb    = time.Second      // between additive steps below the ceiling
 	rateProbe    = time.Minute      // between half steps above it
 	rateCalm     = 30 * time.Second // a rate unchanged this long drops one step on a lone 429
+	rateNear     = 0.85             // a 429 at this share of the last 429's rate or more drops one step…
+	rateRecent   = 5 * time.Second  // …unless the last one was this recent
 	rateMargin   = 0.97             // slots are spaced for rate×margin: room for jitter between slot and arrival
 	rateKeyTTL   = 24 * time.Hour   // the state is forgotten after a day unused
 	rateStepDiv  = 30.0             // a step is max/30, at least 1 msg/s (25 → 1; 1,000 → 33)
@@ -68,9 +71,10 @@ if now == 0 then local t = redis.call('TIME') now = t[1] * 1000 + math.floor(t[2
 local max = tonumber(ARGV[2])
 local floor, dec, climb, probe = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
 local step, margin, ttl = tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9])
-local h = redis.call('HMGET', KEYS[1], 'tat', 'rate', 'ceil', 'at', 'pause', 'n429', 'good')
+local h = redis.call('HMGET', KEYS[1], 'tat', 'rate', 'ceil', 'at', 'pause', 'n429', 'good', 'l429')
 local tat, rate, ceil = num(h[1], 0), num(h[2], max), num(h[3], 0)
 local at, pause, n429, good = num(h[4], now), num(h[5], 0), num(h[6], 0), num(h[7], 0)
+local l429 = num(h[8], 0)
 if rate > max then rate = max end
 if rate < floor then rate = floor end
 -- additive increase, one step per interval seen
@@ -93,7 +97,7 @@ end
 
 const rateSave = `
 redis.call('HSET', KEYS[1], 'tat', string.format('%.3f', tat), 'rate', string.format('%.4f', rate),
-  'ceil', string.format('%.4f', ceil), 'at', at, 'pause', pause, 'n429', n429, 'good', string.format('%.4f', good))
+  'ceil', string.format('%.4f', ceil), 'at', at, 'pause', pause, 'n429', n429, 'good', string.format('%.4f', good), 'l429', l429)
 redis.call('PEXPIRE', KEYS[1], ttl)
 `
 
@@ -110,18 +114,21 @@ return {string.format('%.3f', wait), string.format('%.4f', rate)}`)
 // throttleScript hears a 429 with retry_after ARGV[10] ms. Returns {rate, 1 if it lowered the rate}.
 var throttleScript = redis.NewScript(rateLua + `
 local retry = tonumber(ARGV[10])
+local near = tonumber(ARGV[12])
 local lowered = 0
 if now >= pause then
-  ceil = rate
+  local was = rate
   if good > 0 and rate > good then
     rate = good
-  elseif now - at >= tonumber(ARGV[11]) then
+  elseif now - at >= tonumber(ARGV[11]) or (ceil > 0 and rate >= ceil * near and now - l429 >= tonumber(ARGV[13])) then
     rate = math.max(rate - step, floor)
   else
     rate = math.max(rate * dec, floor)
     good = 0
   end
+  ceil = was
   at = now
+  l429 = now
   n429 = n429 + 1
   lowered = 1
 end
@@ -136,7 +143,7 @@ func (s *Store) rateArgs(now time.Time, max float64, last any) []any {
 		ms = now.UnixMilli()
 	}
 	return []any{ms, max, rateFloor, rateDecrease, rateClimb.Milliseconds(), rateProbe.Milliseconds(),
-		rateStep(max), rateMargin, rateKeyTTL.Milliseconds(), last, rateCalm.Milliseconds()}
+		rateStep(max), rateMargin, rateKeyTTL.Milliseconds(), last, rateCalm.Milliseconds(), rateNear, rateRecent.Milliseconds()}
 }
 
 // ReserveBulkSlot reserves the next slot of the bulk lane's shared rate, whose maximum is max msg/s

@@ -97,6 +97,16 @@ func TestBulkRateAIMD(t *testing.T) {
 	if rate, _, _ := s.ThrottleBulk(ctx, now, 30, time.Second); math.Abs(rate-28.5) > 1e-3 {
 		t.Fatalf("a 429 after a calm: %v, want 28.5 (29.5 less a step)", rate)
 	}
+	// A 429 near the rate the last one came at (and not right after it) lowers the rate one step: the
+	// limit is about there. Another right after it divides.
+	now = now.Add(10 * time.Second)
+	if rate, _, _ := s.ThrottleBulk(ctx, now, 30, time.Second); math.Abs(rate-28) > 1e-3 { // climbed to 29 first
+		t.Fatalf("a 429 near the last one's rate: %v, want 28 (one step less than 29)", rate)
+	}
+	now = now.Add(3 * time.Second)
+	if rate, _, _ := s.ThrottleBulk(ctx, now, 30, time.Second); math.Abs(rate-19.95) > 1e-3 { // climbed to 28.5 first
+		t.Fatalf("a 429 right after: %v, want 19.95 (28.5 × 0.7)", rate)
+	}
 	// Never below the floor.
 	for i := range 20 {
 		now = now.Add(3 * time.Second)
