@@ -98,6 +98,7 @@ const DefaultBulkLease = time.Minute
 
 const (
 	bulkPace      = time.Second            // one bulk message a second to one chat
+	paceSlack     = time.Second            // the pace is taken this much longer, for the wait for a slot
 	doneTries     = 3                      // Done is tried this often before the lane takes over
 	doneBackoff   = 100 * time.Millisecond // doubled each time
 	maxBulkSender = 256
@@ -223,23 +224,15 @@ func (l *Bulk) deliver(ctx context.Context, m flows.Outbound) error {
 	return fmt.Errorf("bulk %s to %d: %w", name, msg.Chat, err)
 }
 
-// waitTurn waits for a slot of the shared rate and the chat's pace, and returns at the slot with
-// nothing left to do but send. The pace is taken for the wait and a second after, so the next bulk
-// message to the chat cannot go within a second of this one (a dropped slot keeps it: the entry
-// takes it again with its next slot); a slot whose chat is busy is dropped
-// (a gap in the schedule) and the message waits for the chat, then for a new slot. A 429 this process
-// heard while it waited drops the slot too: slots reserved before the 429 would be refused. So does
-// waking up too late for the slot (a loaded machine): the message would crowd the next slots.
+// waitTurn waits for the chat's pace and a slot of the shared rate, and returns at the slot with
+// nothing left to do but send: the pace is taken first (for a second and paceSlack more, extended if
+// the slot is further ahead), so that no round trip comes between the slot and the send. A slot this
+// sender wakes up too late for (a loaded machine) is dropped — sent then, the message would crowd
+// the next slots — and so is one reserved before a 429 this process heard meanwhile; the entry keeps
+// its chat's pace (held by holder, the entry) and takes a new slot.
 func (l *Bulk) waitTurn(ctx context.Context, chat int64, holder string) error {
 	for {
-		at, spacing := time.Now(), time.Duration(0)
-		if l.limiter != nil {
-			var err error
-			if at, spacing, err = l.limiter.Reserve(ctx); err != nil {
-				return err
-			}
-		}
-		ok, left, err := l.q.TakeBulkPace(ctx, chat, holder, max(time.Until(at), 0)+bulkPace)
+		ok, left, err := l.q.TakeBulkPace(ctx, chat, holder, bulkPace+paceSlack)
 		if err != nil {
 			return err
 		}
@@ -249,21 +242,32 @@ func (l *Bulk) waitTurn(ctx context.Context, chat int64, holder string) error {
 			}
 			continue
 		}
+		at, spacing := time.Now(), time.Duration(0)
+		if l.limiter != nil {
+			if at, spacing, err = l.limiter.Reserve(ctx); err != nil {
+				return err
+			}
+		}
+		if wait := time.Until(at); wait > paceSlack {
+			// A long wait (a pause): keep the chat until a second after the slot.
+			if _, _, err := l.q.TakeBulkPace(ctx, chat, holder, wait+bulkPace); err != nil {
+				return err
+			}
+		}
 		if err := sleepCtx(ctx, time.Until(at)); err != nil {
 			return err
 		}
-		paused := time.Until(time.Unix(0, l.pausedUntil.Load()))
-		if paused <= 0 {
-			if late := time.Since(at); l.limiter != nil && late > min(max(spacing*2/5, minLate), maxLate) {
-				// Woken late (a loaded machine): sent now it would crowd the slots after it.
-				l.b.metrics.bulk.late.Inc()
-				continue
+		if paused := time.Until(time.Unix(0, l.pausedUntil.Load())); paused > 0 {
+			if err := sleepCtx(ctx, paused); err != nil {
+				return err
 			}
-			return nil
+			continue
 		}
-		if err := sleepCtx(ctx, paused); err != nil {
-			return err
+		if late := time.Since(at); l.limiter != nil && late > min(max(spacing*2/5, minLate), maxLate) {
+			l.b.metrics.bulk.late.Inc()
+			continue
 		}
+		return nil
 	}
 }
 
