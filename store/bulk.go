@@ -10,8 +10,9 @@ import (
 
 // The bulk lane's keys besides the shared rate (ratelimit.go):
 //
-//	ab:{u:<id>}:bulkpace   string  set for a second after a bulk message to the alumnus: at most one
-//	                               a second to one chat (Telegram's limit in a chat)   expires 1 s
+//	ab:{u:<id>}:bulkpace   string  the entry that sends the alumnus a bulk message, held until a
+//	                               second or two after it: at most one a second to one chat
+//	                               (Telegram's limit in a chat)
 //	ab:{bq:<name>}:q       stream  bulk messages queued by QueueBulk (the load driver, tests); each
 //	                               kind's own streams live under its own hash tag (broadcasts, reminders)
 

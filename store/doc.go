@@ -56,7 +56,8 @@
 //
 //	ab:{bulk}:rate             hash    the one rate of all bulk sending: tat, rate, ceil, at, pause,
 //	                                   good, n429 (GCRA slots and AIMD state)   expires a day unused
-//	ab:{u:<id>}:bulkpace       string  set with each bulk message to the alumnus: one a second   expires 1 s
+//	ab:{u:<id>}:bulkpace       string  the entry sending a bulk message to the alumnus: one a second
+//	                                   expires 1–2 s after it
 //	ab:{bq:<name>}:q           stream  bulk entries queued by QueueBulk (the load driver, tests): k, to,
 //	                                   ref; consumer group "bulk", listed in ab:queues:bulk
 //
