@@ -56,11 +56,14 @@ func (r *BulkRate) Wait(ctx context.Context) error {
 // now. A long pause is waited out here.
 func (r *BulkRate) Reserve(ctx context.Context) (at time.Time, spacing time.Duration, err error) {
 	for {
+		// The slot is counted from before the call: a slow answer makes the sender look late (and drop
+		// the slot) rather than send later than its slot unnoticed.
+		asked := time.Now()
 		wait, reserved, rate, err := r.store.ReserveBulkSlot(ctx, time.Time{}, r.max)
 		if err != nil {
 			return time.Time{}, 0, err
 		}
-		at := time.Now().Add(wait)
+		at := asked.Add(wait)
 		r.m.bulk.rate.Set(rate)
 		if reserved {
 			return at, time.Duration(float64(time.Second) / max(rate, 1)), nil
