@@ -23,7 +23,7 @@ func bcBot(t *testing.T, c *e2eBot) (drive func()) {
 		}
 	}
 	runner := c.Bot.BroadcastRunner(bot.BroadcastRunnerConfig{Store: c.Store, App: c.App, Rate: 30})
-	lane := bot.KindLane(c.Bot, c.Store, &bot.BroadcastKind{Store: c.Store, App: c.App})
+	lane := c.Bot.BulkLane(c.Store, map[string]bot.BulkKind{bot.BroadcastKindName: &bot.BroadcastKind{Store: c.Store, App: c.App}}, nil, bot.BulkConfig{})
 	return func() {
 		t.Helper()
 		ctx := context.Background()

@@ -55,7 +55,7 @@ func sendFeedbackQuestions(t *testing.T, c *e2eBot, now time.Time) int {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lane := bot.BulkKindLane(c.Bot, c.Store, map[string]bot.BulkKind{bot.FeedbackKindName: bot.FeedbackKind{Store: c.Store, App: c.App}})
+	lane := c.Bot.BulkLane(c.Store, map[string]bot.BulkKind{bot.FeedbackKindName: bot.FeedbackKind{Store: c.Store, App: c.App}}, nil, bot.BulkConfig{})
 	if err := lane.RunOnce(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -19,6 +19,8 @@ type metrics struct {
 	queueDelivered *prometheus.CounterVec // sent (or nothing left to say) and acknowledged
 	queueRetried   *prometheus.CounterVec // attempts that failed and will be tried again
 	queueDead      *prometheus.CounterVec // given up on: written to the dead-letter stream
+
+	bulk *bulkMetrics // the bulk lane's rate and outcomes (bulk_metrics.go)
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
@@ -59,6 +61,7 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		reg.MustRegister(m.updates, m.duration, m.errors, m.api, m.inflight,
 			m.queuePending, m.queueOldest, m.queueDelivered, m.queueRetried, m.queueDead)
 	}
+	m.bulk = newBulkMetrics(reg)
 	return m
 }
 

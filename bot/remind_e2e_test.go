@@ -51,7 +51,7 @@ func (w *remindWorld) at(t *testing.T, now time.Time) {
 			t.Fatal(err)
 		}
 		kinds := bot.ReminderKinds(w.c.Store, w.c.App, func() time.Time { return now })
-		if err := w.c.Bot.ReminderLane(w.c.Store, kinds, bot.LaneConfig{}).RunOnce(w.ctx); err != nil {
+		if err := w.c.Bot.BulkLane(w.c.Store, kinds, nil, bot.BulkConfig{}).RunOnce(w.ctx); err != nil {
 			t.Fatal(err)
 		}
 	}, w.watched...)

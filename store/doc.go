@@ -136,5 +136,14 @@
 // ab:series, ab:bc:recent, ab:sg:index, ab:{stories}:by:<user>, the ops zsets of operation records —
 // and a SCAN of the {stories} tag only (story op records, stories a moderator decided).
 //
+// The bulk lane (bulk.go, ratelimit.go); kinds keep their streams under their own hash tags:
+//
+//	ab:{bulk}:rate             hash    the one rate of all bulk sending: tat, rate, ceil, at, pause,
+//	                                   good, n429 (GCRA slots and AIMD state)   expires a day unused
+//	ab:{u:<id>}:bulkpace       string  the entry sending a bulk message to the alumnus: one a second
+//	                                   expires 1–2 s after it
+//	ab:{bq:<name>}:q           stream  bulk entries queued by QueueBulk (the load driver, tests): k, to,
+//	                                   ref; consumer group "bulk", listed in ab:queues:bulk
+//
 // This package may import flows and locales (it implements flows' interfaces); nothing else of the project.
 package store

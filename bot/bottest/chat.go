@@ -67,6 +67,7 @@ type chat struct {
 	botEvents int
 	wake      chan struct{} // closed on the next bot event; nil if nobody waits
 	blocked   bool
+	missing   bool // MissingChat: "chat not found"
 	bucket    bucket
 }
 
@@ -339,6 +340,9 @@ func (s *Server) applyLocked(method string, p map[string]string, files map[strin
 	if chatID != 0 {
 		if c := s.chats[chatID]; c != nil && c.blocked {
 			return nil, errorFor(http.StatusForbidden, 0)
+		}
+		if c := s.chats[chatID]; c != nil && c.missing {
+			return nil, badRequest("chat not found")
 		}
 	}
 	switch method {

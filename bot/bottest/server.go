@@ -117,6 +117,7 @@ type Server struct {
 	faults  map[string][]*fault // canonical method name
 	flood   FloodLimit
 	global  bucket
+	window  sendWindow   // SetWindowLimit and the send log (ratelimit.go)
 	latency atomic.Int64 // time.Duration
 	holds   []*Gate      // closed gates, oldest first
 
@@ -532,8 +533,13 @@ func (b *bucket) take(rate, burst float64, now time.Time) (bool, time.Duration) 
 }
 
 func (s *Server) floodLocked(c *chat, now time.Time) *apiError {
+	if aerr := s.windowLocked(now); aerr != nil {
+		s.window.refused++
+		return aerr
+	}
 	l := s.flood
 	if l.Global <= 0 && l.PerChat <= 0 {
+		s.acceptedLocked(now)
 		return nil
 	}
 	// Check both before taking either, so a refusal consumes nothing.
@@ -542,8 +548,10 @@ func (s *Server) floodLocked(c *chat, now time.Time) *apiError {
 	okC, waitC := c2.take(l.PerChat, l.PerChatBurst, now)
 	if okG && okC {
 		s.global, c.bucket = g, c2
+		s.acceptedLocked(now)
 		return nil
 	}
+	s.window.refused++
 	wait := max(waitG, waitC)
 	secs := int((wait + time.Second - 1) / time.Second)
 	return errorFor(http.StatusTooManyRequests, max(secs, 1))

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/alumnibot/alumnibot/bot"
 	"github.com/alumnibot/alumnibot/ticket"
 )
 
@@ -28,6 +29,8 @@ type config struct {
 	LogLevel      slog.Level // LOG_LEVEL
 	// ModerationChat is MODERATION_CHAT_ID: the group where new stories wait for approval; 0: none.
 	ModerationChat int64
+	BroadcastRate  float64 // BROADCAST_RATE: bulk messages per second, all replicas together
+	BroadcastPaid  bool    // BROADCAST_PAID: allow_paid_broadcast, rate up to 1,000/s
 }
 
 // loadConfig reads and checks the configuration; an error names the variable at fault.
@@ -97,6 +100,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 		}
 		c.ModerationChat = id
 	}
+	if err := c.loadBroadcast(getenv); err != nil {
+		return c, err
+	}
 	if err := c.LogLevel.UnmarshalText([]byte(orDefault(getenv("LOG_LEVEL"), "info"))); err != nil {
 		return c, fmt.Errorf("LOG_LEVEL must be debug, info, warn or error, got %q", getenv("LOG_LEVEL"))
 	}
@@ -131,4 +137,32 @@ func orDefault(v, def string) string {
 		return def
 	}
 	return v
+}
+
+// loadBroadcast reads the bulk lane's rate: BROADCAST_RATE messages a second over every replica, at
+// most Telegram's free 30, or 1,000 with BROADCAST_PAID=1 (paid broadcasts).
+func (c *config) loadBroadcast(getenv func(string) string) error {
+	switch v := getenv("BROADCAST_PAID"); v {
+	case "", "0", "false":
+	case "1", "true":
+		c.BroadcastPaid = true
+	default:
+		return fmt.Errorf("BROADCAST_PAID must be 1 or 0, got %q", v)
+	}
+	c.BroadcastRate = bot.DefaultBroadcastRate
+	limit := float64(bot.MaxFreeRate)
+	if c.BroadcastPaid {
+		limit = bot.MaxPaidRate
+	}
+	if v := getenv("BROADCAST_RATE"); v != "" {
+		r, err := strconv.ParseFloat(v, 64)
+		if err != nil || r < 1 || r > limit {
+			if !c.BroadcastPaid && err == nil && r > limit && r <= bot.MaxPaidRate {
+				return fmt.Errorf("BROADCAST_RATE above %d needs BROADCAST_PAID=1 (paid broadcasts), got %q", bot.MaxFreeRate, v)
+			}
+			return fmt.Errorf("BROADCAST_RATE must be messages per second from 1 to %.0f, got %q", limit, v)
+		}
+		c.BroadcastRate = r
+	}
+	return nil
 }

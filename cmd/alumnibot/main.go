@@ -237,22 +237,26 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 	// Every replica consumes every lane: a lane's consumer group hands each message to one of them.
 	notices := b.NoticesLane(st, engine.App, bot.LaneConfig{})
 	stories := b.StoriesLane(st, engine.App, bot.LaneConfig{}) // new stories to the moderation chat, outcomes to authors
-	// The reminders' entries of the bulk lane. Until the bulk lane (issue 8) serves every bulk kind at
-	// one shared rate, a plain lane serves the reminder kinds.
+	// And the bulk lane, at one rate shared through Redis (BROADCAST_RATE): announcements, reminders,
+	// feedback questions. Each kind queues its own entries; "ld" is the broadcast load driver's
+	// (cmd/alumnicast).
 	bulkKinds := bot.ReminderKinds(st, engine.App, nil)
 	bulkKinds[bot.FeedbackKindName] = bot.FeedbackKind{Store: st, App: engine.App}
-	bulk := b.ReminderLane(st, bulkKinds, bot.LaneConfig{})
-	// Every replica moves announcements along (builds, feeds the bulk lane, edits progress); the bulk
-	// lane sends them with the kind bot.BroadcastKindName: &bot.BroadcastKind{Store: st, App: engine.App}.
-	broadcasts := b.BroadcastRunner(bot.BroadcastRunnerConfig{Store: st, App: engine.App})
+	bulkKinds[bot.BroadcastKindName] = &bot.BroadcastKind{Store: st, App: engine.App}
+	bulkKinds[bot.LoadKind] = bot.LoadBulkKind()
+	bulk := b.BulkLane(st, bulkKinds, b.NewBulkRate(st, cfg.BroadcastRate),
+		bot.BulkConfig{Paid: cfg.BroadcastPaid, Senders: bulkSenders(cfg.BroadcastRate)})
+	// Every replica moves announcements along: builds their lists, feeds the bulk lane, edits progress.
+	broadcasts := b.BroadcastRunner(bot.BroadcastRunnerConfig{Store: st, App: engine.App, Rate: cfg.BroadcastRate})
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	schedDone := make(chan error, 1)
 	go func() { schedDone <- sched.Run(runCtx) }()
 	var lanes sync.WaitGroup
-	for _, l := range []*bot.Lane{notices, stories, bulk} {
+	for _, l := range []*bot.Lane{notices, stories} {
 		lanes.Go(func() { l.Run(runCtx, 2*time.Second) })
 	}
+	lanes.Go(func() { bulk.Run(runCtx, time.Second) })
 	lanes.Go(func() { broadcasts.Run(runCtx) })
 	err = b.Run(runCtx)
 	cancel() // Run returns on shutdown or a start-up error: stop the scheduler and the lanes either way
@@ -266,3 +270,8 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 	log.Info("stopped")
 	return nil
 }
+
+// bulkSenders is how many bulk senders one replica runs: enough to keep up with the rate when a send
+// and its Redis calls take ~200 ms. Most of them wait for their slot; only a message between its
+// send and its acknowledgement can go twice after a crash.
+func bulkSenders(rate float64) int { return min(max(int(rate/5), 2), 200) }
