@@ -38,14 +38,7 @@ func (s *Store) eraseFeedback(ctx context.Context, user int64, _ time.Time) erro
 	if err != nil {
 		return fmt.Errorf("list suggestion streams: %w", err)
 	}
-	a := strconv.FormatInt(user, 10)
-	for _, b := range buckets {
-		tag := s.suggestTag(b)
-		if err := eraseSuggestScript.Run(ctx, s.rdb, []string{tag + "list", tag + "ops"}, a).Err(); err != nil {
-			return fmt.Errorf("erase suggestions in %s: %w", b, err)
-		}
-	}
-	return nil
+	return s.eraseEach(ctx, eraseSuggestScript, user, buckets, s.suggestTag, "list", "erase suggestions in")
 }
 
 // eraseSuggestScript deletes a stream's entries of an alumnus and the operation records naming them.
@@ -56,14 +49,7 @@ for _, e in ipairs(redis.call('XRANGE', KEYS[1], '-', '+')) do
     if f[i] == 'a' and f[i + 1] == ARGV[1] then redis.call('XDEL', KEYS[1], e[1]) end
   end
 end
-local mine = ':op:' .. ARGV[1] .. ':'
-for _, k in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
-  if string.find(k, mine, 1, true) then
-    redis.call('DEL', k)
-    redis.call('ZREM', KEYS[2], k)
-  end
-end
-return 1`)
+` + eraseOpsLua)
 
 // allMeetups lists every meetup's id.
 func (s *Store) allMeetups(ctx context.Context) ([]string, error) {

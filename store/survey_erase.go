@@ -24,14 +24,7 @@ func (s *Store) eraseSurveys(ctx context.Context, user int64, _ time.Time) error
 	if err != nil {
 		return fmt.Errorf("list announcements: %w", err)
 	}
-	a := strconv.FormatInt(user, 10)
-	for _, bc := range ids {
-		tag := s.surveyTag(bc)
-		if err := eraseSurveyScript.Run(ctx, s.rdb, []string{tag + "ans", tag + "ops"}, a).Err(); err != nil {
-			return fmt.Errorf("erase the answer to survey %s: %w", bc, err)
-		}
-	}
-	return nil
+	return s.eraseEach(ctx, eraseSurveyScript, user, ids, s.surveyTag, "ans", "erase the answer to survey")
 }
 
 // eraseSurveyScript moves an alumnus's answer (KEYS[1]) to a field "x<n>" that names nobody, and
@@ -44,14 +37,7 @@ if v then
   redis.call('HSET', KEYS[1], 'x' .. n, v)
   redis.call('HDEL', KEYS[1], ARGV[1])
 end
-local mine = ':op:' .. ARGV[1] .. ':'
-for _, k in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
-  if string.find(k, mine, 1, true) then
-    redis.call('DEL', k)
-    redis.call('ZREM', KEYS[2], k)
-  end
-end
-return 1`)
+` + eraseOpsLua)
 
 // surveyData lists an alumnus's survey answers: the announcement, its question and the option chosen.
 func (s *Store) surveyData(ctx context.Context, user int64, out map[string]any) error {
