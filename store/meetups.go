@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -48,27 +47,14 @@ func (s *Store) SaveMeetup(ctx context.Context, m flows.Meetup) error {
 
 // Meetup reads one meetup; nil when there is none.
 func (s *Store) Meetup(ctx context.Context, id string) (*flows.Meetup, error) {
-	raw, err := s.rdb.Get(ctx, s.meetupKey(id)).Bytes()
-	if errors.Is(err, redis.Nil) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read meetup %s: %w", id, err)
-	}
-	var m flows.Meetup
-	if err := json.Unmarshal(raw, &m); err != nil {
-		return nil, fmt.Errorf("decode meetup %s: %w", id, err)
-	}
-	return &m, nil
+	return getJSON[flows.Meetup](ctx, s.rdb, s.meetupKey(id), "meetup "+id)
 }
 
 // MeetupsEndingAfter lists meetups, any status, that end after t, soonest first, at most limit.
 func (s *Store) MeetupsEndingAfter(ctx context.Context, t time.Time, limit int) ([]flows.Meetup, error) {
-	ids, err := s.rdb.ZRangeByScore(ctx, s.meetupIndex(), &redis.ZRangeBy{
-		Min: "(" + strconv.FormatInt(t.Unix(), 10), Max: "+inf", Count: int64(limit),
-	}).Result()
+	ids, err := s.endingAfter(ctx, s.meetupIndex(), t, limit, "meetups")
 	if err != nil {
-		return nil, fmt.Errorf("list meetups: %w", err)
+		return nil, err
 	}
 	pipe := s.rdb.Pipeline()
 	gets := make([]*redis.StringCmd, len(ids))

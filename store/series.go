@@ -3,9 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -61,26 +59,14 @@ func (s *Store) CreateSeries(ctx context.Context, sr flows.Series) (bool, error)
 
 // Series is one series; nil when there is none.
 func (s *Store) Series(ctx context.Context, id string) (*flows.Series, error) {
-	js, err := s.rdb.Get(ctx, s.seriesKey(id, "series")).Bytes()
-	if errors.Is(err, redis.Nil) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("series %s: %w", id, err)
-	}
-	var sr flows.Series
-	if err := json.Unmarshal(js, &sr); err != nil {
-		return nil, fmt.Errorf("series %s: %w", id, err)
-	}
-	return &sr, nil
+	return getJSON[flows.Series](ctx, s.rdb, s.seriesKey(id, "series"), "series "+id)
 }
 
 // SeriesEndingAfter lists up to limit series not over by t, the soonest to end first.
 func (s *Store) SeriesEndingAfter(ctx context.Context, t time.Time, limit int) ([]flows.Series, error) {
-	ids, err := s.rdb.ZRangeByScore(ctx, s.seriesIndex(), &redis.ZRangeBy{
-		Min: "(" + strconv.FormatInt(t.Unix(), 10), Max: "+inf", Count: int64(limit)}).Result()
+	ids, err := s.endingAfter(ctx, s.seriesIndex(), t, limit, "series")
 	if err != nil {
-		return nil, fmt.Errorf("list series: %w", err)
+		return nil, err
 	}
 	var out []flows.Series
 	for _, id := range ids { // one key each: series live under their own hash tags

@@ -3,10 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-
-	"github.com/redis/go-redis/v9"
 
 	"github.com/alumnibot/alumnibot/flows"
 )
@@ -30,16 +27,5 @@ func (s *Store) SaveSurvey(ctx context.Context, bc string, sv flows.Survey) erro
 
 // Survey is the survey of broadcast bc; nil when it has none.
 func (s *Store) Survey(ctx context.Context, bc string) (*flows.Survey, error) {
-	b, err := s.rdb.Get(ctx, s.surveyKey(bc)).Bytes()
-	if errors.Is(err, redis.Nil) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read the survey of %s: %w", bc, err)
-	}
-	var sv flows.Survey
-	if err := json.Unmarshal(b, &sv); err != nil {
-		return nil, fmt.Errorf("decode the survey of %s: %w", bc, err)
-	}
-	return &sv, nil
+	return getJSON[flows.Survey](ctx, s.rdb, s.surveyKey(bc), "the survey of "+bc)
 }
