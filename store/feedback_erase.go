@@ -34,9 +34,9 @@ func (s *Store) eraseFeedback(ctx context.Context, user int64, _ time.Time) erro
 			return fmt.Errorf("erase feedback at %s: %w", id, err)
 		}
 	}
-	buckets, err := s.rdb.SMembers(ctx, s.suggestIndex()).Result()
+	buckets, err := s.members(ctx, s.suggestIndex(), "list suggestion streams")
 	if err != nil {
-		return fmt.Errorf("list suggestion streams: %w", err)
+		return err
 	}
 	return s.eraseEach(ctx, eraseSuggestScript, user, buckets, s.suggestTag, "list", "erase suggestions in")
 }
@@ -97,9 +97,9 @@ func (s *Store) feedbackData(ctx context.Context, user int64, out map[string]any
 	if len(ratings) > 0 {
 		out["meetup_ratings"] = ratings
 	}
-	buckets, err := s.rdb.SMembers(ctx, s.suggestIndex()).Result()
+	buckets, err := s.members(ctx, s.suggestIndex(), "list suggestion streams")
 	if err != nil {
-		return fmt.Errorf("list suggestion streams: %w", err)
+		return err
 	}
 	var sent []map[string]any
 	for _, b := range buckets {

@@ -66,11 +66,7 @@ func (s *Store) registerNotices(ctx context.Context, meetup string) error {
 
 // QueueStreams lists the streams of a lane that may hold messages.
 func (s *Store) QueueStreams(ctx context.Context, lane string) ([]string, error) {
-	qs, err := s.rdb.SMembers(ctx, s.queueRegistry(lane)).Result()
-	if err != nil {
-		return nil, fmt.Errorf("list the %s queues: %w", lane, err)
-	}
-	return qs, nil
+	return s.members(ctx, s.queueRegistry(lane), "list the %s queues", lane)
 }
 
 // ensureGroup creates the lane's consumer group in a stream (and the stream), reading from its start:

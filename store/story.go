@@ -200,11 +200,7 @@ func (s *Store) EachApprovedStory(ctx context.Context, fn func(flows.Story) erro
 
 // StoriesOf lists the ids of an author's stories (for the alumnus's own data).
 func (s *Store) StoriesOf(ctx context.Context, user int64) ([]string, error) {
-	ids, err := s.rdb.SMembers(ctx, s.storyAuthorKey(user)).Result()
-	if err != nil {
-		return nil, fmt.Errorf("stories of %d: %w", user, err)
-	}
-	return ids, nil
+	return s.members(ctx, s.storyAuthorKey(user), "stories of %d", user)
 }
 
 // DecideStory approves or rejects a pending story in one script, which also queues the author's

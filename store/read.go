@@ -38,3 +38,12 @@ func (s *Store) endingAfter(ctx context.Context, index string, t time.Time, limi
 	}
 	return ids, nil
 }
+
+// members lists the members of the set at key; the error says format, args.
+func (s *Store) members(ctx context.Context, key, format string, args ...any) ([]string, error) {
+	ids, err := s.rdb.SMembers(ctx, key).Result()
+	if err != nil {
+		return nil, wrapErr(err, format, args...)
+	}
+	return ids, nil
+}
