@@ -17,28 +17,7 @@ import (
 func (s *Server) SendGroupCallback(u User, group int64, messageID int, data string) int64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c := s.chatLocked(group)
-	id := strconv.FormatInt(4_000_000_000_000_000+s.nextSeqLocked(), 10)
-	q := &models.CallbackQuery{ID: id, From: u.model(), ChatInstance: "ci" + strconv.FormatInt(group, 10), Data: data}
-	label := data
-	if bm, ok := c.msgs[messageID]; ok && !bm.deleted {
-		q.Message = models.MaybeInaccessibleMessage{Type: models.MaybeInaccessibleMessageTypeMessage, Message: s.modelMessageLocked(c, bm)}
-		for _, row := range bm.Buttons {
-			for _, b := range row {
-				if b.Data == data {
-					label = b.Text
-				}
-			}
-		}
-	} else {
-		q.Message = models.MaybeInaccessibleMessage{
-			Type:                models.MaybeInaccessibleMessageTypeInaccessibleMessage,
-			InaccessibleMessage: &models.InaccessibleMessage{Chat: s.chatModelLocked(c), MessageID: messageID},
-		}
-	}
-	s.callbacks[id] = &callbackRef{chatID: group, messageID: messageID}
-	return s.injectLocked(&models.Update{CallbackQuery: q}, group,
-		&Event{Kind: "user", Msg: Message{ID: messageID, ChatID: group, Text: u.FirstName + ": [tap] " + label}})
+	return s.callbackLocked(u, s.chatLocked(group), messageID, data, u.FirstName+": ")
 }
 
 // SendGroupReply injects a text by u in group chat group replying to message replyTo (the bot's), and

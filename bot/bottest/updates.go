@@ -171,11 +171,17 @@ func (s *Server) SendCallback(u User, messageID int, data string) int64 {
 	defer s.mu.Unlock()
 	c := s.chatLocked(u.ID)
 	c.user = u
+	return s.callbackLocked(u, c, messageID, data, "")
+}
+
+// callbackLocked injects a press by u of the button with callback data data on the bot's message
+// messageID in chat c (private or group), as SendCallback says; who starts the transcript line.
+func (s *Server) callbackLocked(u User, c *chat, messageID int, data, who string) int64 {
 	id := strconv.FormatInt(4_000_000_000_000_000+s.nextSeqLocked(), 10)
 	q := &models.CallbackQuery{
 		ID:           id,
 		From:         u.model(),
-		ChatInstance: "ci" + strconv.FormatInt(u.ID, 10),
+		ChatInstance: "ci" + strconv.FormatInt(c.id, 10),
 		Data:         data,
 	}
 	label := data
@@ -191,12 +197,12 @@ func (s *Server) SendCallback(u User, messageID int, data string) int64 {
 	} else {
 		q.Message = models.MaybeInaccessibleMessage{
 			Type:                models.MaybeInaccessibleMessageTypeInaccessibleMessage,
-			InaccessibleMessage: &models.InaccessibleMessage{Chat: u.privateChat(), MessageID: messageID},
+			InaccessibleMessage: &models.InaccessibleMessage{Chat: s.chatModelLocked(c), MessageID: messageID},
 		}
 	}
-	s.callbacks[id] = &callbackRef{chatID: u.ID, messageID: messageID}
-	return s.injectLocked(&models.Update{CallbackQuery: q}, u.ID,
-		&Event{Kind: "user", Msg: Message{ID: messageID, ChatID: u.ID, Text: "[tap] " + label}})
+	s.callbacks[id] = &callbackRef{chatID: c.id, messageID: messageID}
+	return s.injectLocked(&models.Update{CallbackQuery: q}, c.id,
+		&Event{Kind: "user", Msg: Message{ID: messageID, ChatID: c.id, Text: who + "[tap] " + label}})
 }
 
 // fakePhotoSizes returns photo sizes for a new fake photo, registered in
