@@ -3,7 +3,6 @@ package attach
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"strings"
 	"testing"
 	"time"
@@ -14,7 +13,6 @@ import (
 	"github.com/alumnibot/alumnibot/flows"
 	"github.com/alumnibot/alumnibot/internal/redistest"
 	"github.com/alumnibot/alumnibot/locales"
-	"github.com/alumnibot/alumnibot/meetupfile"
 	"github.com/alumnibot/alumnibot/store"
 )
 
@@ -41,37 +39,18 @@ func TestCSVCellDefusesFormulas(t *testing.T) {
 // names, check-in times in the venue's zone, and names that would be formulas defused.
 func TestParticipantsCSV(t *testing.T) {
 	ctx := context.Background()
-	atlas, err := area.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	demo, err := meetupfile.Demo(atlas)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st := store.New(redistest.Start(t).Client(t), "")
+	atlas, demo, st := demoStore(t)
 	m := demo[0] // Gorontalo, WITA
 	m.Capacity = 2
 	if err := st.SaveMeetup(ctx, m); err != nil {
 		t.Fatal(err)
 	}
 	now := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
-	for id, p := range map[int64]flows.Profile{
+	seats := seatAll(t, st, m.ID, map[int64]flows.Profile{
 		1: {Name: "Vita", Province: "75", Regency: "75.71", Wave: 27, ReferredBy: 3},
 		2: {Name: "=HYPERLINK(\"http://evil\",\"klik\")", Province: "75", Regency: "75.01", Wave: 5},
 		3: {Name: "Hujaipah, S.Pd", Province: "15", Regency: "15.71", Wave: 12},
-	} {
-		p.Lang, p.Active, p.ConsentAt, p.CreatedAt = locales.ID, true, now, now
-		if err := st.Commit(ctx, flows.Commit{User: id, Update: 1, Next: flows.Session{Profile: &p}, Now: now}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	seats := map[int64]flows.Seat{}
-	for a := int64(1); a <= 4; a++ { // alumnus 4 has no profile
-		if seats[a], err = st.Reserve(ctx, m.ID, a, now); err != nil {
-			t.Fatal(err)
-		}
-	}
+	}, 4, now) // alumnus 4 has no profile
 	gorontalo, _ := atlas.Province("75")
 	arrived := time.Date(2027, 2, 3, 8, 47, 0, 0, gorontalo.Zone)
 	if ci, err := st.CheckIn(ctx, m.ID, 1, seats[1].Code, arrived); err != nil || ci.Status != flows.CheckInOK {
@@ -86,16 +65,9 @@ func TestParticipantsCSV(t *testing.T) {
 	if f.Name != "peserta-gorontalo-2027.csv" || f.Photo {
 		t.Errorf("file %q photo %v", f.Name, f.Photo)
 	}
-	body, ok := bytes.CutPrefix(f.Data, []byte("\uFEFF"))
-	if !ok {
-		t.Fatal("no UTF-8 byte-order mark")
-	}
-	if !bytes.Contains(body, []byte("\r\n")) {
+	rows := csvRows(t, f.Data)
+	if !bytes.Contains(f.Data, []byte("\r\n")) {
 		t.Error("lines do not end in CRLF")
-	}
-	rows, err := csv.NewReader(bytes.NewReader(body)).ReadAll()
-	if err != nil {
-		t.Fatal(err)
 	}
 	want := [][]string{
 		{"telegram_id", "name", "regency", "wave", "status", "waitlist_position", "checkin_code", "checked_in_at", "referred_by"},

@@ -3,23 +3,17 @@ package attach_test
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"fmt"
 	"image/png"
 	"os"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/alumnibot/alumnibot/area"
 	"github.com/alumnibot/alumnibot/attach"
 	"github.com/alumnibot/alumnibot/flows"
-	"github.com/alumnibot/alumnibot/internal/redistest"
 	"github.com/alumnibot/alumnibot/locales"
-	"github.com/alumnibot/alumnibot/meetupfile"
-	"github.com/alumnibot/alumnibot/store"
 )
 
 // feedbackFixture is the Gorontalo demo meetup with 14 alumni from 12 regencies, 13 of them checked
@@ -27,15 +21,7 @@ import (
 func feedbackFixture(t *testing.T) (*attach.Renderer, flows.Meetup) {
 	t.Helper()
 	ctx := context.Background()
-	atlas, err := area.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	demo, err := meetupfile.Demo(atlas)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st := store.New(redistest.Start(t).Client(t), "")
+	atlas, demo, st := attach.DemoStore(t)
 	m := demo[0] // Gorontalo, WITA
 	now := m.Start.Add(-24 * time.Hour)
 	if err := st.SaveMeetup(ctx, m); err != nil {
@@ -106,26 +92,13 @@ func TestReportChartIsOnePhoneSizedPNG(t *testing.T) {
 	}
 }
 
-func readCSV(t *testing.T, data []byte) [][]string {
-	t.Helper()
-	text, ok := strings.CutPrefix(string(data), "\uFEFF")
-	if !ok {
-		t.Fatal("no byte-order mark")
-	}
-	rows, err := csv.NewReader(strings.NewReader(text)).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return rows
-}
-
 func TestFeedbackCSV(t *testing.T) {
 	r, m := feedbackFixture(t)
 	f, err := r.Render(context.Background(), flows.Attachment{Kind: flows.FileFeedbackCSV, Meetup: m.ID}, locales.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	rows := readCSV(t, f.Data)
+	rows := attach.CSVRows(t, f.Data)
 	if f.Name != "penilaian-"+m.ID+".csv" || len(rows) != 14 {
 		t.Fatalf("%s: %d rows", f.Name, len(rows))
 	}
@@ -156,7 +129,7 @@ func TestSuggestionsCSVByProvince(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		rows := readCSV(t, f.Data)
+		rows := attach.CSVRows(t, f.Data)
 		var got []string
 		for _, row := range rows[1:] {
 			got = append(got, row[4])
@@ -173,15 +146,7 @@ func TestSuggestionsCSVByProvince(t *testing.T) {
 // Before the meetup, nobody checked in: the chart shows the seats held by regency instead.
 func TestReportChartBeforeTheMeetup(t *testing.T) {
 	ctx := context.Background()
-	atlas, err := area.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	demo, err := meetupfile.Demo(atlas)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st := store.New(redistest.Start(t).Client(t), "")
+	atlas, demo, st := attach.DemoStore(t)
 	m := demo[1]
 	if err := st.SaveMeetup(ctx, m); err != nil {
 		t.Fatal(err)

@@ -1,20 +1,14 @@
 package attach
 
 import (
-	"bytes"
 	"context"
-	"encoding/csv"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/alumnibot/alumnibot/area"
 	"github.com/alumnibot/alumnibot/flows"
-	"github.com/alumnibot/alumnibot/internal/redistest"
 	"github.com/alumnibot/alumnibot/locales"
-	"github.com/alumnibot/alumnibot/meetupfile"
-	"github.com/alumnibot/alumnibot/store"
 )
 
 // /laporan's CSV of a real roster, rendered through Render as the transport does: one row per
@@ -22,38 +16,19 @@ import (
 // "unknown" last, then the totals.
 func TestRegenciesCSV(t *testing.T) {
 	ctx := context.Background()
-	atlas, err := area.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	demo, err := meetupfile.Demo(atlas)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st := store.New(redistest.Start(t).Client(t), "")
+	atlas, demo, st := demoStore(t)
 	m := demo[0] // Gorontalo
 	m.Capacity = 3
 	if err := st.SaveMeetup(ctx, m); err != nil {
 		t.Fatal(err)
 	}
 	now := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
-	for id, p := range map[int64]flows.Profile{
+	seats := seatAll(t, st, m.ID, map[int64]flows.Profile{
 		1: {Name: "Vita", Province: "75", Regency: "75.71", Wave: 27, ReferredBy: 3},
 		2: {Name: "Rahmat", Province: "75", Regency: "75.01", Wave: 5},
 		3: {Name: "Ani", Province: "75", Regency: "75.01", Wave: 5},
 		4: {Name: "Hujaipah", Province: "15", Regency: "15.71", Wave: 12, ReferredBy: 1},
-	} {
-		p.Lang, p.Active, p.ConsentAt, p.CreatedAt = locales.ID, true, now, now
-		if err := st.Commit(ctx, flows.Commit{User: id, Update: 1, Next: flows.Session{Profile: &p}, Now: now}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	seats := map[int64]flows.Seat{}
-	for a := int64(1); a <= 5; a++ { // alumnus 5 has no profile
-		if seats[a], err = st.Reserve(ctx, m.ID, a, now); err != nil {
-			t.Fatal(err)
-		}
-	}
+	}, 5, now) // alumnus 5 has no profile
 	if ci, err := st.CheckIn(ctx, m.ID, 1, seats[1].Code, m.Start); err != nil || ci.Status != flows.CheckInOK {
 		t.Fatalf("check in = %+v, %v", ci, err)
 	}
@@ -66,14 +41,7 @@ func TestRegenciesCSV(t *testing.T) {
 	if f.Name != "laporan-gorontalo-2027.csv" || f.Photo {
 		t.Errorf("file %q photo %v", f.Name, f.Photo)
 	}
-	body, ok := bytes.CutPrefix(f.Data, []byte("\uFEFF"))
-	if !ok {
-		t.Fatal("no UTF-8 byte-order mark")
-	}
-	rows, err := csv.NewReader(bytes.NewReader(body)).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := csvRows(t, f.Data)
 	want := [][]string{
 		{"regency", "with_seat", "checked_in", "waiting", "referred", "referred_checked_in"},
 		{"Kota Gorontalo", "1", "1", "0", "1", "1"},
