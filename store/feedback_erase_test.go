@@ -28,19 +28,7 @@ func namedIn(t *testing.T, rdb redis.UniversalClient, id string) []string {
 		if strings.Contains(k, "{u:"+id+"}") {
 			continue
 		}
-		var content string
-		switch typ := rdb.Type(ctx, k).Val(); typ {
-		case "string":
-			content = rdb.Get(ctx, k).Val()
-		case "hash":
-			content = fmt.Sprint(rdb.HGetAll(ctx, k).Val())
-		case "set":
-			content = fmt.Sprint(rdb.SMembers(ctx, k).Val())
-		case "zset":
-			content = fmt.Sprint(rdb.ZRange(ctx, k, 0, -1).Val())
-		case "stream":
-			content = fmt.Sprint(rdb.XRange(ctx, k, "-", "+").Val())
-		}
+		content := keyContent(t, rdb, k)
 		if strings.Contains(k, id) || strings.Contains(content, id) {
 			out = append(out, k)
 		}

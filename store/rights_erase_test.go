@@ -38,23 +38,7 @@ func holdsID(t *testing.T, rdb redis.UniversalClient, user int64) []string {
 		if strings.Contains(k, "{u:"+id+"}") {
 			continue
 		}
-		var content string
-		switch rdb.Type(ctx, k).Val() {
-		case "string":
-			content = rdb.Get(ctx, k).Val()
-		case "hash":
-			content = fmt.Sprint(rdb.HGetAll(ctx, k).Val())
-		case "set":
-			content = fmt.Sprint(rdb.SMembers(ctx, k).Val())
-		case "zset":
-			content = fmt.Sprint(rdb.ZRange(ctx, k, 0, -1).Val())
-		case "list":
-			content = fmt.Sprint(rdb.LRange(ctx, k, 0, -1).Val())
-		case "stream":
-			for _, m := range rdb.XRange(ctx, k, "-", "+").Val() {
-				content += fmt.Sprint(m.Values)
-			}
-		}
+		content := keyContent(t, rdb, k)
 		if whole(k) || whole(content) {
 			out = append(out, k+": "+content[:min(len(content), 200)])
 		}
