@@ -157,6 +157,24 @@ func goldenReminder(t *testing.T, lang, golden string) {
 	checkShape(t, budi, w.own.is)
 }
 
+// saveWorkshops saves the weekly workshop series of the goldens: Wednesdays at 19.00 WIT in
+// September and October 2024.
+func (w *remindWorld) saveWorkshops(t *testing.T) flows.Series {
+	t.Helper()
+	series := flows.Series{ID: "digital", Title: "Kelas Digital Marketing", Trainer: "Rumah BUMN", Link: "https://meet.example/digital",
+		Zone: "WIT", Spec: "0 19 * * 3", From: "2024-09-01", To: "2024-10-31"}
+	if err := w.c.Store.SaveSeries(w.ctx, series); err != nil {
+		t.Fatal(err)
+	}
+	return series
+}
+
+// sayer renders a message of the catalog in lang ("id", "en"), as the buttons are labelled.
+func (w *remindWorld) sayer(lang string) func(id string, kv ...any) string {
+	l := locales.LangFromCode(lang)
+	return func(id string, kv ...any) string { return w.c.Catalog.Render(l, locales.Msg(id, kv...)) }
+}
+
 // /pengingat: each reminder with its next time in the alumnus's zone, turned off and on.
 func TestGoldenPengingatID(t *testing.T) { goldenPengingat(t, "id", "pengingat_id.txt") }
 func TestGoldenPengingatEN(t *testing.T) { goldenPengingat(t, "en", "pengingat_en.txt") }
@@ -164,13 +182,8 @@ func TestGoldenPengingatEN(t *testing.T) { goldenPengingat(t, "en", "pengingat_e
 func goldenPengingat(t *testing.T, lang, golden string) {
 	parallel(t)
 	w := newRemindWorld(t, 10)
-	series := flows.Series{ID: "digital", Title: "Kelas Digital Marketing", Trainer: "Rumah BUMN", Link: "https://meet.example/digital",
-		Zone: "WIT", Spec: "0 19 * * 3", From: "2024-09-01", To: "2024-10-31"}
-	if err := w.c.Store.SaveSeries(w.ctx, series); err != nil {
-		t.Fatal(err)
-	}
-	l := locales.LangFromCode(lang)
-	say := func(id string, kv ...any) string { return w.c.Catalog.Render(l, locales.Msg(id, kv...)) }
+	series := w.saveWorkshops(t)
+	say := w.sayer(lang)
 	vita := w.c.Alumnus("Vita", lang).Onboard()
 	vita.Send("/pengingat") // nothing yet
 	w.reserve(t, vita)
@@ -191,13 +204,8 @@ func TestGoldenSeriesEN(t *testing.T) { goldenSeries(t, "en", "series_en.txt") }
 func goldenSeries(t *testing.T, lang, golden string) {
 	parallel(t)
 	w := newRemindWorld(t, 10)
-	series := flows.Series{ID: "digital", Title: "Kelas Digital Marketing", Trainer: "Rumah BUMN", Link: "https://meet.example/digital",
-		Zone: "WIT", Spec: "0 19 * * 3", From: "2024-09-01", To: "2024-10-31"}
-	if err := w.c.Store.SaveSeries(w.ctx, series); err != nil {
-		t.Fatal(err)
-	}
-	l := locales.LangFromCode(lang)
-	say := func(id string, kv ...any) string { return w.c.Catalog.Render(l, locales.Msg(id, kv...)) }
+	series := w.saveWorkshops(t)
+	say := w.sayer(lang)
 	vita := w.c.Alumnus("Vita", lang).Onboard()
 	w.watched = []*e2eUser{vita}
 	vita.Send("/acara").Tap(say("btn.go_workshops")).Tap(say("btn.ws_sub", "Title", series.Title))
