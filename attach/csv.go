@@ -1,9 +1,7 @@
 package attach
 
 import (
-	"bytes"
 	"context"
-	"encoding/csv"
 	"fmt"
 	"strconv"
 	"time"
@@ -54,11 +52,7 @@ func (r *Renderer) participantsCSV(ctx context.Context, meetup string, _ locales
 	if err != nil {
 		return nil, err
 	}
-	var buf bytes.Buffer
-	buf.WriteString("\uFEFF")
-	w := csv.NewWriter(&buf)
-	w.UseCRLF = true
-	_ = w.Write(participantsHeader) // a bytes.Buffer does not fail; w.Error reports anything else
+	sh := newSheet(participantsHeader...)
 	for _, e := range roster {
 		regency := e.Regency
 		if g, ok := r.Atlas.Regency(e.Regency); ok {
@@ -71,16 +65,13 @@ func (r *Renderer) participantsCSV(ctx context.Context, meetup string, _ locales
 		if !e.CheckedIn.IsZero() {
 			row[7] = e.CheckedIn.In(prov.Zone).Format(time.RFC3339)
 		}
-		for i := range row {
-			row[i] = csvCell(row[i])
-		}
-		_ = w.Write(row)
+		_ = sh.row(row...)
 	}
-	w.Flush()
-	if err := w.Error(); err != nil {
+	data, err := sh.bytes()
+	if err != nil {
 		return nil, fmt.Errorf("participants of %s: %w", meetup, err)
 	}
-	return buf.Bytes(), nil
+	return data, nil
 }
 
 func csvStatus(s flows.SeatStatus) string {

@@ -1,9 +1,7 @@
 package attach
 
 import (
-	"bytes"
 	"context"
-	"encoding/csv"
 	"fmt"
 	"strconv"
 	"time"
@@ -114,19 +112,11 @@ func (r *Renderer) who(ctx context.Context, alumnus int64) (name, regency, provi
 }
 
 func writeCSV(header []string, rows [][]string) ([]byte, error) {
-	var buf bytes.Buffer
-	buf.WriteString("\uFEFF")
-	w := csv.NewWriter(&buf)
-	w.UseCRLF = true
-	_ = w.Write(header)
+	sh := newSheet(header...)
 	for _, row := range rows {
-		for i := range row {
-			row[i] = csvCell(row[i])
-		}
-		_ = w.Write(row)
+		_ = sh.row(row...)
 	}
-	w.Flush()
-	return buf.Bytes(), w.Error()
+	return sh.bytes()
 }
 
 // feedbackAttachment renders the feedback kinds.

@@ -1,9 +1,7 @@
 package attach
 
 import (
-	"bytes"
 	"context"
-	"encoding/csv"
 	"fmt"
 	"strconv"
 	"time"
@@ -39,14 +37,10 @@ func (r *Renderer) regenciesFile(ctx context.Context, meetup string) (File, erro
 		now = r.Now
 	}
 	rep := flows.ReportByRegency(r.Atlas, m, roster, now())
-	var buf bytes.Buffer
-	buf.WriteString("\uFEFF") // spreadsheet programs read UTF-8 with it
-	w := csv.NewWriter(&buf)
-	w.UseCRLF = true
-	_ = w.Write(regenciesHeader) // a bytes.Buffer does not fail; w.Error reports anything else
+	sh := newSheet(regenciesHeader...)
 	write := func(name string, row flows.RegencyRow) {
-		_ = w.Write([]string{csvCell(name), strconv.Itoa(row.Going), strconv.Itoa(row.Came),
-			strconv.Itoa(row.Waiting), strconv.Itoa(row.Referred), strconv.Itoa(row.ReferredCame)})
+		_ = sh.row(name, strconv.Itoa(row.Going), strconv.Itoa(row.Came),
+			strconv.Itoa(row.Waiting), strconv.Itoa(row.Referred), strconv.Itoa(row.ReferredCame))
 	}
 	for _, row := range rep.Rows {
 		name := row.Name
@@ -56,9 +50,9 @@ func (r *Renderer) regenciesFile(ctx context.Context, meetup string) (File, erro
 		write(name, row)
 	}
 	write("total", rep.Total)
-	w.Flush()
-	if err := w.Error(); err != nil {
+	data, err := sh.bytes()
+	if err != nil {
 		return File{}, fmt.Errorf("regencies of %s: %w", meetup, err)
 	}
-	return File{Name: "laporan-" + meetup + ".csv", Data: buf.Bytes()}, nil
+	return File{Name: "laporan-" + meetup + ".csv", Data: data}, nil
 }

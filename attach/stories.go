@@ -3,7 +3,6 @@ package attach
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -70,30 +69,23 @@ var storiesHeader = []string{
 // storiesCSV writes the approved stories as CSV (UTF-8 with a byte-order mark, CRLF, RFC 3339 times
 // in UTC, cells defused against formula injection), the earliest approved first.
 func (r *Renderer) storiesCSV(ctx context.Context, province string) (File, error) {
-	var buf bytes.Buffer
-	buf.WriteString("\uFEFF")
-	w := csv.NewWriter(&buf)
-	w.UseCRLF = true
-	_ = w.Write(storiesHeader)
+	sh := newSheet(storiesHeader...)
 	err := r.publishable(ctx, province, func(s flows.Story) error {
 		prov, reg := r.placeNames(s)
 		row := []string{
 			s.ID, utcTime(s.DecidedAt), utcTime(s.Sent), s.Name, strconv.FormatBool(s.Consent != flows.ConsentNamed),
 			optInt(s.Author), prov, reg, optInt(int64(s.Wave)), s.Training, s.Text, strings.Join(s.Photos, " "),
 		}
-		for i := range row {
-			row[i] = csvCell(row[i])
-		}
-		return w.Write(row)
+		return sh.row(row...)
 	})
 	if err != nil {
 		return File{}, fmt.Errorf("stories CSV: %w", err)
 	}
-	w.Flush()
-	if err := w.Error(); err != nil {
+	data, err := sh.bytes()
+	if err != nil {
 		return File{}, fmt.Errorf("stories CSV: %w", err)
 	}
-	return File{Name: exportName("cerita", province, "csv"), Data: buf.Bytes()}, nil
+	return File{Name: exportName("cerita", province, "csv"), Data: data}, nil
 }
 
 // storyJSON is one story in the JSON export.
@@ -158,11 +150,7 @@ func (r *Renderer) alumniCSV(ctx context.Context) (File, error) {
 	if err != nil {
 		return File{}, err
 	}
-	var buf bytes.Buffer
-	buf.WriteString("\uFEFF")
-	w := csv.NewWriter(&buf)
-	w.UseCRLF = true
-	_ = w.Write(alumniHeader)
+	sh := newSheet(alumniHeader...)
 	err = x.EachProfile(ctx, func(id int64, p flows.Profile) error {
 		s := flows.Story{Province: p.Province, Regency: p.Regency}
 		prov, reg := r.placeNames(s)
@@ -170,19 +158,16 @@ func (r *Renderer) alumniCSV(ctx context.Context) (File, error) {
 			strconv.FormatInt(id, 10), p.Name, prov, reg, optInt(int64(p.Wave)), string(p.Lang),
 			utcTime(p.ConsentAt), utcTime(p.CreatedAt), strconv.FormatBool(p.Active), optInt(p.ReferredBy),
 		}
-		for i := range row {
-			row[i] = csvCell(row[i])
-		}
-		return w.Write(row)
+		return sh.row(row...)
 	})
 	if err != nil {
 		return File{}, fmt.Errorf("alumni CSV: %w", err)
 	}
-	w.Flush()
-	if err := w.Error(); err != nil {
+	data, err := sh.bytes()
+	if err != nil {
 		return File{}, fmt.Errorf("alumni CSV: %w", err)
 	}
-	return File{Name: "alumni.csv", Data: buf.Bytes()}, nil
+	return File{Name: "alumni.csv", Data: data}, nil
 }
 
 func utcTime(t time.Time) string {

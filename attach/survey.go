@@ -1,10 +1,8 @@
 package attach
 
 import (
-	"bytes"
 	"cmp"
 	"context"
-	"encoding/csv"
 	"fmt"
 	"slices"
 	"strconv"
@@ -184,17 +182,8 @@ func (r *Renderer) surveyFile(ctx context.Context, bc string) (File, error) {
 	if err != nil {
 		return File{}, err
 	}
-	var buf bytes.Buffer
-	buf.WriteString("\uFEFF")
-	w := csv.NewWriter(&buf)
-	w.UseCRLF = true
-	write := func(cells ...string) {
-		for i := range cells {
-			cells[i] = csvCell(cells[i])
-		}
-		_ = w.Write(cells) // a bytes.Buffer does not fail; w.Error reports anything else
-	}
-	write(append(slices.Clone(surveyHeader), def.Options...)...)
+	sh := newSheet(append(slices.Clone(surveyHeader), def.Options...)...)
+	write := func(cells ...string) { _ = sh.row(cells...) } // a bytes.Buffer does not fail; bytes reports anything else
 	row := func(level, pcode, pname, rcode, rname string, counts []int) {
 		cells := []string{level, pcode, pname, rcode, rname, ""}
 		total := 0
@@ -257,9 +246,9 @@ func (r *Renderer) surveyFile(ctx context.Context, bc string) (File, error) {
 			row("regency", p, pname, g, name(g, false), tally.Regencies[g])
 		}
 	}
-	w.Flush()
-	if err := w.Error(); err != nil {
+	data, err := sh.bytes()
+	if err != nil {
 		return File{}, fmt.Errorf("survey CSV %s: %w", bc, err)
 	}
-	return File{Name: "survei-" + bc + ".csv", Data: buf.Bytes()}, nil
+	return File{Name: "survei-" + bc + ".csv", Data: data}, nil
 }
