@@ -7,8 +7,6 @@ import (
 	"time"
 
 	"github.com/alumnibot/alumnibot/flows"
-	"github.com/alumnibot/alumnibot/internal/redistest"
-	"github.com/alumnibot/alumnibot/store"
 )
 
 // BenchmarkReserve measures RSVPs through the store: b.N alumni, from 64 goroutines, to one meetup
@@ -17,12 +15,7 @@ import (
 //	go test -run '^$' -bench Reserve -benchtime 20000x -count 6 ./store/
 func BenchmarkReserve(b *testing.B) {
 	ctx := context.Background()
-	rdb, err := store.Open(redistest.Start(b).URL, 64)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { _ = rdb.Close() })
-	s := store.New(rdb, "")
+	s := pooledStore(b)
 	start := time.Now().Add(30 * 24 * time.Hour)
 	m := flows.Meetup{ID: "bench", Title: "Temu Alumni Jambi", Province: "15", Regency: "15.71",
 		Start: start, End: start.Add(6 * time.Hour), Capacity: max(1, b.N/2), Status: flows.MeetupPublished}

@@ -6,8 +6,6 @@ import (
 	"testing"
 
 	"github.com/alumnibot/alumnibot/flows"
-	"github.com/alumnibot/alumnibot/internal/redistest"
-	"github.com/alumnibot/alumnibot/store"
 )
 
 // BenchmarkAnswerSurvey measures survey answers through the store: b.N answers from 64 goroutines to
@@ -16,12 +14,7 @@ import (
 //	go test -run '^$' -bench AnswerSurvey -benchtime 20000x ./store/
 func BenchmarkAnswerSurvey(b *testing.B) {
 	ctx := context.Background()
-	rdb, err := store.Open(redistest.Start(b).URL, 64)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { _ = rdb.Close() })
-	s := store.New(rdb, "")
+	s := pooledStore(b)
 	if err := s.SaveSurvey(ctx, "bench", jobSurvey); err != nil {
 		b.Fatal(err)
 	}
