@@ -18,21 +18,12 @@ import (
 // name or content holds the id.
 func namedIn(t *testing.T, rdb redis.UniversalClient, id string) []string {
 	t.Helper()
-	ctx := context.Background()
-	keys, err := rdb.Keys(ctx, "*").Result()
-	if err != nil {
-		t.Fatal(err)
-	}
 	var out []string
-	for _, k := range keys {
-		if strings.Contains(k, "{u:"+id+"}") {
-			continue
-		}
-		content := keyContent(t, rdb, k)
+	othersKeys(t, rdb, id, func(k, content string) {
 		if strings.Contains(k, id) || strings.Contains(content, id) {
 			out = append(out, k)
 		}
-	}
+	})
 	return out
 }
 

@@ -3,10 +3,26 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/redis/go-redis/v9"
 )
+
+// othersKeys calls fn with every key outside user id's own hash tag ({u:<id>}, which the commit and
+// Forget take) and what it holds (keyContent).
+func othersKeys(t *testing.T, rdb redis.UniversalClient, id string, fn func(k, content string)) {
+	t.Helper()
+	keys, err := rdb.Keys(context.Background(), "*").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range keys {
+		if !strings.Contains(k, "{u:"+id+"}") {
+			fn(k, keyContent(t, rdb, k))
+		}
+	}
+}
 
 // keyContent renders what key k holds as text, for the checks that nothing still names an erased
 // alumnus: a stream by its entries' fields (not their ids, whose digits may hold anything).

@@ -19,7 +19,6 @@ import (
 // number (stream entry ids and timestamps may contain its digits).
 func holdsID(t *testing.T, rdb redis.UniversalClient, user int64) []string {
 	t.Helper()
-	ctx := context.Background()
 	id := strconv.FormatInt(user, 10)
 	whole := func(s string) bool {
 		for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r < '0' || r > '9' }) {
@@ -29,20 +28,12 @@ func holdsID(t *testing.T, rdb redis.UniversalClient, user int64) []string {
 		}
 		return false
 	}
-	keys, err := rdb.Keys(ctx, "*").Result()
-	if err != nil {
-		t.Fatal(err)
-	}
 	var out []string
-	for _, k := range keys {
-		if strings.Contains(k, "{u:"+id+"}") {
-			continue
-		}
-		content := keyContent(t, rdb, k)
+	othersKeys(t, rdb, id, func(k, content string) {
 		if whole(k) || whole(content) {
 			out = append(out, k+": "+content[:min(len(content), 200)])
 		}
-	}
+	})
 	return out
 }
 
