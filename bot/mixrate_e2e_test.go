@@ -35,6 +35,7 @@ func TestMixedRemindersAndBroadcastShareOneRate(t *testing.T) {
 	)
 	ctx := context.Background()
 	w := newBulkWorld(t)
+	w.API.SetRecordCalls(true) // for when each chat's messages were sent
 	atlas, err := area.Load()
 	if err != nil {
 		t.Fatal(err)
@@ -195,11 +196,49 @@ func TestMixedRemindersAndBroadcastShareOneRate(t *testing.T) {
 		t.Errorf("reminder outcomes: %d sent of %d claims, want %d of %d", sent, len(claims), holders, holders)
 	}
 
+	// Running together: the reminders and the copies went out in the same stretch, not one after the
+	// other; and the alumni who got both got them apart (the per-chat pace of a second).
+	var firstReminder, lastReminder, firstCopy, lastCopy time.Time
+	sentAt := map[int64][]time.Time{}
+	for _, c := range w.API.Calls() {
+		if c.ErrorCode != 0 || c.ChatID == organizer || (c.Method != "sendMessage" && c.Method != "copyMessage") {
+			continue
+		}
+		first, last := &firstReminder, &lastReminder
+		if c.Method == "copyMessage" {
+			first, last = &firstCopy, &lastCopy
+		}
+		if first.IsZero() {
+			*first = c.At
+		}
+		*last = c.At
+		sentAt[c.ChatID] = append(sentAt[c.ChatID], c.At)
+	}
+	if !firstCopy.Before(lastReminder) || !firstReminder.Before(lastCopy) {
+		t.Errorf("reminders from %v to %v, copies from %v to %v: want them sent together",
+			firstReminder.Format(time.StampMilli), lastReminder.Format(time.StampMilli), firstCopy.Format(time.StampMilli), lastCopy.Format(time.StampMilli))
+	}
+	minGap := time.Hour
+	for _, id := range all[holders-overlap : holders] {
+		if at := sentAt[id]; len(at) == 2 {
+			minGap = min(minGap, at[1].Sub(at[0]).Abs())
+		} else {
+			t.Errorf("alumnus %d with a seat and in the audience: %d messages sent, want 2", id, len(at))
+		}
+	}
+	// The lane keeps a second between two messages to one chat; half of it leaves room for a slow
+	// request, and without the pace both would go within a few milliseconds.
+	if minGap < 500*time.Millisecond {
+		t.Errorf("an alumnus got the reminder and the copy %v apart, want about a second", minGap)
+	}
+
 	// The pace: the whole log is the bulk lane's; at most rate+1 in any closed one-second window.
 	stats := w.API.SendStats()
 	peak := w.API.MaxInWindow(time.Second, time.Time{}, time.Time{})
-	t.Logf("%d sent in %v (%.1f/s, BROADCAST_RATE %d), %d refused; the busiest second held %d; per second %v",
-		stats.Sent, stats.Span, stats.Rate(), rate, stats.Refused, peak, w.API.PerSecond())
+	t.Logf("%d sent in %v (%.1f/s, BROADCAST_RATE %d), %d refused; the busiest second held %d; per second %v; "+
+		"reminders %s–%s, copies %s–%s; closest reminder and copy to one alumnus %v apart",
+		stats.Sent, stats.Span, stats.Rate(), rate, stats.Refused, peak, w.API.PerSecond(),
+		firstReminder.Format("15:04:05.000"), lastReminder.Format("15:04:05.000"), firstCopy.Format("15:04:05.000"), lastCopy.Format("15:04:05.000"), minGap)
 	if stats.Sent != want {
 		t.Errorf("the server accepted %d messages, want %d", stats.Sent, want)
 	}
