@@ -16,6 +16,7 @@ import (
 	"github.com/alumnibot/alumnibot/flows"
 	"github.com/alumnibot/alumnibot/locales"
 	"github.com/alumnibot/alumnibot/schedule"
+	"github.com/alumnibot/alumnibot/store"
 )
 
 // A meetup's 150 seat holders are reminded and 150 alumni get an announcement, 50 of them holding a
@@ -104,10 +105,23 @@ func TestMixedRemindersAndBroadcastShareOneRate(t *testing.T) {
 			runner: b.BroadcastRunner(bot.BroadcastRunnerConfig{Store: st, App: app, Rate: rate, Every: 100 * time.Millisecond}),
 		})
 	}
-	// One runner pass first: it builds the list, feeds the lane and sends the organizer's progress
-	// message, which goes through the interactive sender, not the bulk lane; the log starts after it.
-	if err := reps[0].runner.RunOnce(ctx); err != nil {
-		t.Fatal(err)
+	// Runner passes first, until the announcement's first entries wait beside the reminders: they
+	// build the list, feed the lane and send the organizer's progress message, which goes through the
+	// interactive sender, not the bulk lane; the send log starts after it.
+	for pass := 0; ; pass++ {
+		if err := reps[0].runner.RunOnce(ctx); err != nil {
+			t.Fatal(err)
+		}
+		streams, err := w.Store.QueueStreams(ctx, store.BulkLane)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(streams) == 2 {
+			break
+		}
+		if pass == 5 {
+			t.Fatalf("after %d runner passes the bulk lane's streams are %v, want the reminders' and the announcement's", pass+1, streams)
+		}
 	}
 	if n := len(w.API.Chat(organizer)); n != 1 {
 		t.Fatalf("%d messages to the organizer before the lanes start, want the progress message", n)
