@@ -21,9 +21,10 @@ import (
 
 // A meetup's 150 seat holders are reminded and 150 alumni get an announcement, 50 of them holding a
 // seat too, while two replicas' bulk lanes (one rate shared through Redis, BROADCAST_RATE 20) and
-// their broadcast runners all run: every reminder and every copy arrives once, nothing else reaches
-// the alumni, and no one-second window of what the server received holds more than BROADCAST_RATE+1
-// messages.
+// their broadcast runners all run: the reminders and the copies go out in the same stretch, every
+// reminder and every copy arrives once, nothing else reaches the alumni, who gets both gets them
+// apart (the per-chat pace), and no one-second window of what the server received holds more than
+// BROADCAST_RATE+1 messages.
 func TestMixedRemindersAndBroadcastShareOneRate(t *testing.T) {
 	parallel(t)
 	const (
