@@ -147,6 +147,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	st := store.New(rdb, o.prefix)
 
+	// The run's prefix is a deployment whose audience index exists from the start: marked migrated
+	// here, so no replica rebuilds the index at start-up (alumnibot serve does, once) while the
+	// alumni are being seeded.
+	if _, _, err := st.MigrateAudiences(ctx); err != nil {
+		return err
+	}
+	firstUser := 2_000_000_000_000 + (now.Unix()%1_000_000)*1_000_000
+	var job flows.Broadcast
+	if o.mode == "job" {
+		if job, err = seed(ctx, st, o, firstUser, now, stdout); err != nil {
+			return err
+		}
+	}
+
 	srv := bottest.NewServer()
 	defer srv.Close()
 	srv.SetRecordCalls(false)
@@ -172,13 +186,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "fake Bot API %s (limit %d/s, latency %v); %d replica(s) of %s, prefix %q, BROADCAST_RATE=%s paid=%v\n",
 		srv.URL, o.limit, o.latency, o.replicas, o.bin, o.prefix, orDefault(o.rate, "default"), o.paid)
 
-	firstUser := 2_000_000_000_000 + (now.Unix()%1_000_000)*1_000_000
-	var job flows.Broadcast
-	if o.mode == "job" {
-		if job, err = seed(ctx, st, o, firstUser, now, stdout); err != nil {
-			return err
-		}
-	}
 	if o.replicas == 1 {
 		wctx, cancel := context.WithTimeout(ctx, time.Minute)
 		err := loaddriver.WaitForBot(wctx, srv, firstUser-1, now.UnixMicro(), nil)
