@@ -1,13 +1,17 @@
-// Command alumnicast is the broadcast load driver: it runs a broadcast through the bot's bulk lane
+// Command alumnicast is the broadcast load driver: it runs a real announcement through the bot
 // against a fake Telegram (bot/bottest) that enforces Telegram's limits, and reports messages per
 // second, 429s, the busiest second, duplicates, missing recipients, the bot's peak memory, and how
 // fast alumni chatting meanwhile got their answers compared with an idle bot.
 //
 // It starts the fake Bot API server on loopback and the bot itself, out of process: -replicas copies
 // of the -bot binary (`alumnibot serve`), pointed at the server, with BROADCAST_RATE=-rate. One
-// replica polls for updates; several take them by webhook (they need none: the broadcast is queued
-// straight into Redis). The recipients are queued as entries of the load driver's bulk kind
-// (bot.LoadKind) in a bulk stream under -prefix, which every replica's bulk lane reads.
+// replica polls for updates; several take them by webhook (they need none: the announcement is
+// created straight in Redis). The driver seeds -recipients onboarded, active alumni of one province
+// (-province) under -prefix through the store's Commit, which writes the audience index as onboarding
+// does, then creates an announcement job for that province as /siaran's confirmation does
+// (store.CreateBroadcast, a plain text as the console sends one). The replicas' broadcast runners
+// build its recipient list and feed the bulk lane; their bulk lanes send it. -mode load skips the job:
+// it queues entries of the load driver's own bulk kind (bot.LoadKind) straight into a bulk stream.
 //
 //	go build -o /tmp/alumnibot ./cmd/alumnibot
 //	go run ./cmd/alumnicast -bot /tmp/alumnibot -redis redis://127.0.0.1:6379/0 -recipients 10000 -limit 30 -rate 30
@@ -38,7 +42,9 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/alumnibot/alumnibot/area"
 	"github.com/alumnibot/alumnibot/bot/bottest"
+	"github.com/alumnibot/alumnibot/flows"
 	"github.com/alumnibot/alumnibot/internal/loaddriver"
 	"github.com/alumnibot/alumnibot/store"
 )
@@ -67,6 +73,8 @@ type options struct {
 	chatters   int
 	stall      time.Duration
 	botLog     string
+	mode       string
+	province   string
 }
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
@@ -87,6 +95,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.chatters, "chatters", 0, "alumni onboarding during the broadcast (and as many before it, for the idle latency); needs -replicas 1")
 	fs.DurationVar(&o.stall, "stall", 2*time.Minute, "give up when nothing was delivered for this long")
 	fs.StringVar(&o.botLog, "bot-log", "", "file for the bots' logs (default: discarded)")
+	fs.StringVar(&o.mode, "mode", "job", "job: seed alumni and send them a real announcement; load: queue load-kind entries straight into the bulk lane")
+	fs.StringVar(&o.province, "province", "", "province code of the seeded alumni and the announcement's audience (default: the atlas's last, on the last page of onboarding's list, which -chatters never reach)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -103,6 +113,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		return o, errors.New("-recipients must be at least 1")
 	case o.killAt < 0 || o.killAt >= 1:
 		return o, errors.New("-kill-at must be from 0 to below 1")
+	case o.mode != "job" && o.mode != "load":
+		return o, errors.New("-mode must be job or load")
 	case o.chatters > 0 && o.replicas != 1:
 		return o, errors.New("-chatters needs -replicas 1 (the replica polls for the alumni's updates)")
 	}
@@ -135,6 +147,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	st := store.New(rdb, o.prefix)
 
+	// The run's prefix is a deployment whose audience index exists from the start: marked migrated
+	// here, so no replica rebuilds the index at start-up (alumnibot serve does, once) while the
+	// alumni are being seeded.
+	if _, _, err := st.MigrateAudiences(ctx); err != nil {
+		return err
+	}
+	firstUser := 2_000_000_000_000 + (now.Unix()%1_000_000)*1_000_000
+	var job flows.Broadcast
+	if o.mode == "job" {
+		if job, err = seed(ctx, st, o, firstUser, now, stdout); err != nil {
+			return err
+		}
+	}
+
 	srv := bottest.NewServer()
 	defer srv.Close()
 	srv.SetRecordCalls(false)
@@ -160,7 +186,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "fake Bot API %s (limit %d/s, latency %v); %d replica(s) of %s, prefix %q, BROADCAST_RATE=%s paid=%v\n",
 		srv.URL, o.limit, o.latency, o.replicas, o.bin, o.prefix, orDefault(o.rate, "default"), o.paid)
 
-	firstUser := 2_000_000_000_000 + (now.Unix()%1_000_000)*1_000_000
 	if o.replicas == 1 {
 		wctx, cancel := context.WithTimeout(ctx, time.Minute)
 		err := loaddriver.WaitForBot(wctx, srv, firstUser-1, now.UnixMicro(), nil)
@@ -192,9 +217,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var kills []string
 	cfg := loaddriver.BroadcastConfig{
 		Recipients: o.recipients, FirstUser: firstUser, Stall: o.stall,
-		Queue: func(ctx context.Context, entries []map[string]string) error {
+		Start: loaddriver.StartLoad(func(ctx context.Context, entries []map[string]string) error {
 			return st.QueueBulk(ctx, "alumnicast", entries)
-		},
+		}, firstUser, o.recipients),
+		Text: loaddriver.LoadText,
 		Progress: func(sent int) {
 			if o.killAt > 0 && float64(sent) >= o.killAt*float64(o.recipients) {
 				killed.Do(func() {
@@ -205,7 +231,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			}
 		},
 	}
-	fmt.Fprintf(stdout, "broadcast to %d recipients ...\n", o.recipients)
+	if o.mode == "job" {
+		cfg.Start, cfg.Text = loaddriver.StartJob(st, job), job.Text
+	}
+	fmt.Fprintf(stdout, "broadcast (%s) to %d recipients ...\n", o.mode, o.recipients)
 	var rep *loaddriver.BroadcastReport
 	var chatErr error
 	var cw sync.WaitGroup
@@ -227,6 +256,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintln(stdout)
 	rep.Write(stdout)
+	if o.mode == "job" {
+		fmt.Fprintln(stdout, jobFigures(ctx, st, job.ID))
+	}
 	for _, k := range kills {
 		fmt.Fprintln(stdout, k)
 	}
@@ -255,6 +287,49 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("%d missing, %d duplicates (%d kills)", len(rep.Missing), rep.Duplicates, len(kills))
 	}
 	return nil
+}
+
+// seed onboards the recipients and says how long it took; it returns the announcement to create.
+func seed(ctx context.Context, st *store.Store, o options, first int64, now time.Time, stdout io.Writer) (flows.Broadcast, error) {
+	if o.province == "" {
+		atlas, err := area.Load()
+		if err != nil {
+			return flows.Broadcast{}, err
+		}
+		provs := atlas.Provinces()
+		o.province = provs[len(provs)-1].Code
+	}
+	t0 := time.Now()
+	if err := loaddriver.SeedAlumni(ctx, st, first, o.recipients, o.province, "", 16); err != nil {
+		return flows.Broadcast{}, err
+	}
+	size, err := st.AudienceSize(ctx, flows.Audience{Kind: flows.AudProvince, Province: o.province})
+	if err != nil {
+		return flows.Broadcast{}, err
+	}
+	fmt.Fprintf(stdout, "seeded %d alumni of province %s in %.1fs (audience now %d)\n",
+		o.recipients, o.province, time.Since(t0).Seconds(), size)
+	if size != int64(o.recipients) {
+		return flows.Broadcast{}, fmt.Errorf("the audience of province %s is %d, not the %d seeded (another run's prefix?)", o.province, size, o.recipients)
+	}
+	return loaddriver.Job(fmt.Sprintf("bcast%d", now.Unix()), first-2, o.province), nil
+}
+
+// jobFigures waits (up to 10 s) for the job's own figures to settle and states them.
+func jobFigures(ctx context.Context, st *store.Store, id string) string {
+	var b *flows.Broadcast
+	var err error
+	for range 100 {
+		if b, err = st.Broadcast(ctx, id); err != nil || b == nil {
+			return fmt.Sprintf("job %s: %v", id, err)
+		}
+		if b.Over() {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return fmt.Sprintf("job %s: %s, total %d, sent %d, failed %d, blocked %d, not found %d, skipped %d",
+		id, b.State, b.Total, b.Sent, b.Failed, b.Blocked, b.NotFound, b.Skipped)
 }
 
 // chat plays n alumni through onboarding, 100 at a time at most.

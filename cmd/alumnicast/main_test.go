@@ -18,6 +18,8 @@ func TestFlags(t *testing.T) {
 		{"-bot b -redis r -kill-at 1", "-kill-at"},
 		{"-bot b -redis r -replicas 2 -chatters 10", "-chatters needs -replicas 1"},
 		{"-bot b -redis r extra", "unexpected"},
+		{"-bot b -redis r -mode load", ""},
+		{"-bot b -redis r -mode ld", "-mode must be job or load"},
 	} {
 		o, err := parseFlags(strings.Fields(tc.args), io.Discard)
 		switch {

@@ -5,28 +5,29 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
-	"github.com/alumnibot/alumnibot/bot"
 	"github.com/alumnibot/alumnibot/bot/bottest"
 )
 
-// The broadcast load driver (cmd/alumnicast): recipients queued straight into the bulk lane as
-// entries of the load driver's kind (bot.LoadKind), sent by the bot's bulk lane to a bottest server
-// that enforces Telegram's limits, counted there: messages per second, 429s, the busiest second,
-// duplicates and missing recipients.
+// The broadcast load driver (cmd/alumnicast): a broadcast set going by Start — a real announcement
+// job (broadcast_job.go: StartJob) or entries of the load driver's kind queued straight into the bulk
+// lane (StartLoad) — sent by the bot to a bottest server that enforces Telegram's limits, counted
+// there: messages per second, 429s, the busiest second, duplicates and missing recipients.
 
-// loadText is how the load kind's message starts (locales "bulk.load", Indonesian).
-const loadText = "Pesan uji kiriman massal "
+// LoadText is how the load kind's message starts (locales "bulk.load", Indonesian).
+const LoadText = "Pesan uji kiriman massal "
 
 // BroadcastConfig says whom to send to.
 type BroadcastConfig struct {
 	Recipients int   // how many; default 10,000
 	FirstUser  int64 // chat id of the first; the others follow
-	// Queue puts entries into a bulk stream the bot reads (store.QueueBulk under the bot's prefix).
-	Queue func(ctx context.Context, entries []map[string]string) error
+	// Start sets the broadcast going (StartJob, StartLoad); the clock runs from its call.
+	Start func(ctx context.Context) error
+	// Text is how each recipient's message starts (JobText + the job's id, LoadText); a message
+	// that does not is not counted.
+	Text string
 	// Stall ends the run when nothing new was delivered for this long; default 2 minutes (a dead
 	// replica's messages wait out the bulk lease, a minute).
 	Stall time.Duration
@@ -59,18 +60,12 @@ func Broadcast(ctx context.Context, srv *bottest.Server, cfg BroadcastConfig) (*
 		cfg.Stall = 2 * time.Minute
 	}
 	srv.ResetSendLog()
+	if cfg.Text == "" {
+		return nil, fmt.Errorf("broadcast: no Text to recognise the message by")
+	}
 	start := time.Now()
-	const chunk = 5000
-	for i := 0; i < cfg.Recipients; i += chunk {
-		var entries []map[string]string
-		for j := i; j < min(i+chunk, cfg.Recipients); j++ {
-			entries = append(entries, map[string]string{
-				"k": bot.LoadKind, "to": strconv.FormatInt(cfg.FirstUser+int64(j), 10), "ref": "#" + strconv.Itoa(j+1),
-			})
-		}
-		if err := cfg.Queue(ctx, entries); err != nil {
-			return nil, fmt.Errorf("queue recipients: %w", err)
-		}
+	if err := cfg.Start(ctx); err != nil {
+		return nil, err
 	}
 	last, lastChange := 0, time.Now()
 	tick := time.NewTicker(100 * time.Millisecond)
@@ -101,7 +96,7 @@ func Broadcast(ctx context.Context, srv *bottest.Server, cfg BroadcastConfig) (*
 		MaxWindow: srv.MaxInWindow(time.Second, time.Time{}, time.Time{}), Elapsed: elapsed}
 	for i := range cfg.Recipients {
 		id := cfg.FirstUser + int64(i)
-		n := loadMessages(srv, id)
+		n := messages(srv, id, cfg.Text)
 		switch {
 		case n == 0:
 			rep.Missing = append(rep.Missing, id)
@@ -117,17 +112,17 @@ func Broadcast(ctx context.Context, srv *bottest.Server, cfg BroadcastConfig) (*
 func countReceived(srv *bottest.Server, cfg BroadcastConfig) int {
 	n := 0
 	for i := range cfg.Recipients {
-		if loadMessages(srv, cfg.FirstUser+int64(i)) > 0 {
+		if messages(srv, cfg.FirstUser+int64(i), cfg.Text) > 0 {
 			n++
 		}
 	}
 	return n
 }
 
-func loadMessages(srv *bottest.Server, chat int64) int {
+func messages(srv *bottest.Server, chat int64, text string) int {
 	n := 0
 	for _, m := range srv.Chat(chat) {
-		if strings.HasPrefix(m.Text, loadText) {
+		if strings.HasPrefix(m.Text, text) {
 			n++
 		}
 	}
