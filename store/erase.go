@@ -53,7 +53,7 @@ func (s *Store) EraseUser(ctx context.Context, user int64, now time.Time) error 
 func (s *Store) Forget(ctx context.Context, user int64, now time.Time) error {
 	slot := now.Unix() / int64(flows.FloodWindow/time.Second)
 	// bulkpace: the bulk lane's pace of the chat (ratelimit.go), held a second or two.
-	keys := []string{s.userKey(user, "conv"), s.userKey(user, "refs"), s.userKey(user, "bulkpace")}
+	keys := []string{s.userKey(user, "conv"), s.userKey(user, "bulkpace")}
 	for d := int64(-2); d <= 1; d++ { // the windows a counter may still live in
 		keys = append(keys, s.userKey(user, "flood:"+strconv.FormatInt(slot+d, 10)))
 	}
