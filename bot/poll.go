@@ -36,7 +36,7 @@ const (
 // poll takes updates by long polling until ctx ends, then finishes those in flight and confirms them.
 func (b *Bot) poll(ctx context.Context) {
 	type fetched struct {
-		updates []*models.Update
+		updates []fetchedUpdate
 		err     error
 	}
 	var (
@@ -86,11 +86,18 @@ func (b *Bot) poll(ctx context.Context) {
 				break
 			}
 			backoff = 0
-			for _, u := range r.updates {
-				if !win.fetched(u.ID) {
+			for _, f := range r.updates {
+				if !win.fetched(f.ID) {
 					continue // in flight or applied already: fetched again because the offset is held
 				}
-				id := u.ID
+				u, err := decodeUpdate(f.raw)
+				if err != nil {
+					// It will not read better next time: let it go (an ignored update) rather than hold
+					// the offset forever.
+					b.log.Error("unreadable update ignored", "update", f.ID, "err", err)
+					u = &models.Update{ID: f.ID}
+				}
+				id := f.ID
 				b.dispatch(u, func(in flows.Input, h handled) { win.applied(id, in, h) })
 			}
 			win.batch(r.updates)
@@ -170,7 +177,7 @@ func (w *pollWindow) fetched(id int64) bool {
 }
 
 // batch notes a getUpdates answer.
-func (w *pollWindow) batch(ups []*models.Update) {
+func (w *pollWindow) batch(ups []fetchedUpdate) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.full = len(ups) >= maxBatch
@@ -295,7 +302,7 @@ func (e *floodError) Error() string { return fmt.Sprintf("too many requests, ret
 
 // getUpdates is our own call rather than the library's: its poller advances the offset before the
 // updates are handled, which loses them on a crash.
-func (b *Bot) getUpdates(ctx context.Context, offset int64, timeout time.Duration) ([]*models.Update, error) {
+func (b *Bot) getUpdates(ctx context.Context, offset int64, timeout time.Duration) ([]fetchedUpdate, error) {
 	body, err := json.Marshal(map[string]any{
 		"offset": offset, "timeout": int(timeout / time.Second), "allowed_updates": allowedUpdates,
 	})
@@ -316,16 +323,8 @@ func (b *Bot) getUpdates(ctx context.Context, offset int64, timeout time.Duratio
 	if err != nil {
 		return nil, fmt.Errorf("getUpdates: read: %w", err)
 	}
-	var r struct {
-		OK          bool             `json:"ok"`
-		Result      []*models.Update `json:"result"`
-		ErrorCode   int              `json:"error_code"`
-		Description string           `json:"description"`
-		Parameters  struct {
-			RetryAfter int `json:"retry_after"`
-		} `json:"parameters"`
-	}
-	if err := json.Unmarshal(raw, &r); err != nil {
+	r, err := decodeAnswer(raw)
+	if err != nil {
 		return nil, fmt.Errorf("getUpdates: decode (HTTP %d): %w", resp.StatusCode, err)
 	}
 	if !r.OK {

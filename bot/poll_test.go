@@ -3,8 +3,6 @@ package bot
 import (
 	"testing"
 
-	"github.com/go-telegram/bot/models"
-
 	"github.com/alumnibot/alumnibot/flows"
 )
 
@@ -12,10 +10,10 @@ import (
 // it confirmed.
 func TestPollWindow(t *testing.T) {
 	w := newPollWindow()
-	ups := func(ids ...int64) []*models.Update {
-		var out []*models.Update
+	ups := func(ids ...int64) []fetchedUpdate {
+		var out []fetchedUpdate
 		for _, id := range ids {
-			out = append(out, &models.Update{ID: id})
+			out = append(out, fetchedUpdate{ID: id})
 		}
 		return out
 	}
@@ -88,7 +86,7 @@ func TestPollWindowRetriesHeldUpdates(t *testing.T) {
 	if !w.fetched(5) || !w.fetched(6) {
 		t.Fatal("new updates not dispatched")
 	}
-	w.batch([]*models.Update{{ID: 5}, {ID: 6}})
+	w.batch([]fetchedUpdate{{ID: 5}, {ID: 6}})
 	w.applied(5, flows.Input{UpdateID: 5}, handled{held: true})
 	w.applied(6, flows.Input{UpdateID: 6}, handled{sent: true})
 	if off, busy := w.offset(); off != 5 || busy != 1 || w.running() != 0 {

@@ -3,11 +3,9 @@ package bot
 import (
 	"context"
 	"crypto/subtle"
-	"encoding/json"
 	"io"
 	"net/http"
 
-	"github.com/go-telegram/bot/models"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
@@ -30,8 +28,8 @@ func (b *Bot) webhookHandler(work context.Context) http.Handler {
 			http.Error(w, "bad body", http.StatusBadRequest)
 			return
 		}
-		var u models.Update
-		if err := json.Unmarshal(raw, &u); err != nil {
+		u, err := decodeUpdate(raw)
+		if err != nil {
 			http.Error(w, "bad update", http.StatusBadRequest)
 			return
 		}
@@ -40,7 +38,7 @@ func (b *Bot) webhookHandler(work context.Context) http.Handler {
 			h  handled
 		}
 		done := make(chan result, 1)
-		b.dispatch(&u, func(in flows.Input, h handled) { done <- result{in, h} })
+		b.dispatch(u, func(in flows.Input, h handled) { done <- result{in, h} })
 		select {
 		case r := <-done:
 			if r.h.held {

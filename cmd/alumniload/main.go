@@ -39,6 +39,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync"
@@ -71,6 +72,7 @@ type options struct {
 	replyTimeout time.Duration
 	wait         time.Duration
 	inprocess    bool
+	cpuProfile   string
 	redisURL     string
 	prefix       string
 	workers      int
@@ -101,6 +103,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.DurationVar(&o.replyTimeout, "timeout", 30*time.Second, "longest wait for the bot's answer to one input")
 	fs.DurationVar(&o.wait, "wait", 5*time.Minute, "longest wait for the bot to start polling")
 	fs.BoolVar(&o.inprocess, "inprocess", false, "run the bot in this process (needs -redis)")
+	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of this process to the file (with -inprocess: the bot's and the driver's work; go tool pprof -focus picks the bot's)")
 	fs.StringVar(&o.redisURL, "redis", "", "Redis URL: the in-process bot's store; otherwise only read for its CPU time (INFO cpu)")
 	fs.StringVar(&o.prefix, "prefix", "", "key prefix of the in-process bot (default alumniload:<time>:, deleted afterwards)")
 	fs.IntVar(&o.workers, "workers", 64, "workers of the in-process bot (WORKERS)")
@@ -186,6 +189,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if o.firstUser == 0 {
 		// Ten thousand alumni a second keeps reruns apart for eleven days.
 		o.firstUser = 1_000_000_000_000 + (now.Unix()%1_000_000)*100_000
+	}
+
+	if o.cpuProfile != "" {
+		f, err := os.Create(o.cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return fmt.Errorf("cpu profile: %w", err)
+		}
+		defer pprof.StopCPUProfile()
 	}
 
 	srv, err := bottest.NewServerAt(o.listen)

@@ -10,6 +10,7 @@
 # Go's preemption signals upset callgrind: GODEBUG=asyncpreemptoff=1, and the bot is dumped
 # (callgrind_control -d) and killed rather than stopped with SIGTERM.
 set -euo pipefail
+export LC_ALL=C # sort and join agree on the order
 
 N1=${N1:-50}
 N2=${N2:-150}
@@ -23,7 +24,7 @@ run() {
 	local n=$1
 	redis-server --port "$PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes --logfile "$out/redis.log" >/dev/null
 	sleep 0.5
-	rm -f "$out"/cg.out*
+	rm -f "$out"/cg.out "$out"/cg.out.*
 	"$out/alumniload" -listen "127.0.0.1:$((PORT + 1))" -alumni "$n" -concurrency 10 \
 		-redis "redis://127.0.0.1:$PORT/0" -pidfile "$out/bot.pid" >"$out/driver$n.log" 2>&1 &
 	local driver=$!
@@ -42,7 +43,11 @@ run() {
 	redis-cli -p "$PORT" shutdown nosave >/dev/null 2>&1 || true
 	local updates instr
 	updates=$(awk '/^updates [0-9]/ { gsub(",", ""); print $2 }' "$out/driver$n.log")
-	instr=$(cat "$out"/cg.out* | awk '/^totals:/ { s += $2 } END { print s }')
+	instr=$(cat "$out"/cg.out "$out"/cg.out.* | awk '/^totals:/ { s += $2 } END { print s }')
+	local f
+	for f in "$out"/cg.out "$out"/cg.out.*; do # the dumps, kept for callgrind_annotate and the top list
+		[ -s "$f" ] && mv "$f" "$out/cg$n.${f##*/}"
+	done
 	echo "$updates $instr"
 }
 
@@ -51,3 +56,14 @@ read -r u2 i2 < <(run "$N2")
 echo "$N1 alumni: $u1 updates, $i1 instructions; $N2 alumni: $u2 updates, $i2 instructions"
 awk -v u1="$u1" -v i1="$i1" -v u2="$u2" -v i2="$i2" \
 	'BEGIN { printf "%.0f instructions per update\n", (i2 - i1) / (u2 - u1) }'
+
+# selfcost N prints "<function> <instructions spent in it>" over run N's dumps.
+selfcost() {
+	for f in "$out"/cg"$1".cg.out*; do
+		callgrind_annotate --threshold=100 "$f"
+	done | awk '/^ *[0-9,]+ +\(/ && / \[/ { n = $1; gsub(",", "", n); sub(/^[^:]*:/, ""); sub(/ \[.*/, ""); c[$0] += n }
+		END { for (k in c) print k, c[k] }'
+}
+echo "functions taking the most instructions per update (their own, not their callees'); dumps in $out:"
+join -a2 -e0 -o 0,1.2,2.2 <(selfcost "$N1" | sort) <(selfcost "$N2" | sort) |
+	awk -v du=$((u2 - u1)) '{ printf "%9.0f %s\n", ($3 - $2) / du, $1 }' | sort -rn | head -"${TOP:-25}"
