@@ -162,7 +162,7 @@ func New(cfg Config) (*Bot, error) {
 	m := newMetrics(reg)
 	api, err := tg.New(cfg.Token,
 		tg.WithServerURL(cfg.APIURL),
-		tg.WithHTTPClient(cfg.PollTimeout, client),
+		tg.WithHTTPClient(cfg.PollTimeout, apiClient{client}),
 		tg.WithSkipGetMe(),
 		tg.WithDefaultHandler(func(context.Context, *tg.Bot, *models.Update) {}), // never log updates
 		tg.WithErrorsHandler(func(err error) { cfg.Log.Warn("telegram client", "err", err) }),

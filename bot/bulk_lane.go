@@ -311,20 +311,20 @@ func (b *Bot) prepareBulk(msg BulkMessage, paid bool) (bulkSend, error) {
 		if markup != nil {
 			p.ReplyMarkup = markup
 		}
-		return bulkSend{"copyMessage", func(ctx context.Context) error { _, err := b.api.CopyMessage(ctx, p); return err }}, nil
+		return bulkSend{"copyMessage", func(ctx context.Context) error { _, err := b.api.CopyMessage(withoutResult(ctx), p); return err }}, nil
 	case r.Photo != "":
 		p := &tg.SendPhotoParams{ChatID: msg.Chat, Photo: &models.InputFileString{Data: r.Photo},
 			Caption: b.cfg.Catalog.Render(msg.Lang, r.Text), AllowPaidBroadcast: paid}
 		if markup != nil {
 			p.ReplyMarkup = markup
 		}
-		return bulkSend{"sendPhoto", func(ctx context.Context) error { _, err := b.api.SendPhoto(ctx, p); return err }}, nil
+		return bulkSend{"sendPhoto", func(ctx context.Context) error { _, err := b.api.SendPhoto(withoutResult(ctx), p); return err }}, nil
 	}
 	p := &tg.SendMessageParams{ChatID: msg.Chat, Text: b.cfg.Catalog.Render(msg.Lang, r.Text), AllowPaidBroadcast: paid}
 	if markup != nil {
 		p.ReplyMarkup = markup
 	}
-	return bulkSend{"sendMessage", func(ctx context.Context) error { _, err := b.api.SendMessage(ctx, p); return err }}, nil
+	return bulkSend{"sendMessage", func(ctx context.Context) error { _, err := b.api.SendMessage(withoutResult(ctx), p); return err }}, nil
 }
 
 // sendBulk makes the attempt and sorts its error as the sender does: ErrBlocked for a 403.

@@ -90,7 +90,7 @@ func (b *Bot) sendOnce(ctx context.Context, chat int64, lang locales.Lang, r flo
 	if markup := b.keyboard(lang, r.Buttons); markup != nil {
 		p.ReplyMarkup = markup
 	}
-	_, err := b.api.SendMessage(ctx, p)
+	_, err := b.api.SendMessage(withoutResult(ctx), p)
 	var flood *tg.TooManyRequestsError
 	switch {
 	case err == nil:

@@ -173,6 +173,7 @@ func (b *Bot) deliver(ctx context.Context, ib inbound, res flows.Result, progres
 }
 
 func (b *Bot) reply(ctx context.Context, ib inbound, lang locales.Lang, r flows.Reply) error {
+	ctx = withoutResult(ctx) // a reply never reads the message Telegram answers with
 	text := b.cfg.Catalog.Render(lang, r.Text)
 	markup := b.keyboard(lang, r.Buttons)
 	if r.File != nil && b.cfg.Files != nil {

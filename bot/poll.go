@@ -300,6 +300,10 @@ type floodError struct{ wait time.Duration }
 
 func (e *floodError) Error() string { return fmt.Sprintf("too many requests, retry after %s", e.wait) }
 
+// answerBuffers hold getUpdates answers while they are read: up to 100 updates, a few hundred KB
+// that io.ReadAll would allocate anew, growing, on every call.
+var answerBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
 // getUpdates is our own call rather than the library's: its poller advances the offset before the
 // updates are handled, which loses them on a crash.
 func (b *Bot) getUpdates(ctx context.Context, offset int64, timeout time.Duration) ([]fetchedUpdate, error) {
@@ -319,11 +323,13 @@ func (b *Bot) getUpdates(ctx context.Context, offset int64, timeout time.Duratio
 		return nil, fmt.Errorf("getUpdates: %w", redactToken(err, b.cfg.Token))
 	}
 	defer resp.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
-	if err != nil {
+	buf := answerBuffers.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer answerBuffers.Put(buf)
+	if _, err := buf.ReadFrom(io.LimitReader(resp.Body, 64<<20)); err != nil {
 		return nil, fmt.Errorf("getUpdates: read: %w", err)
 	}
-	r, err := decodeAnswer(raw)
+	r, err := decodeAnswer(buf.Bytes()) // what it returns does not point into buf
 	if err != nil {
 		return nil, fmt.Errorf("getUpdates: decode (HTTP %d): %w", resp.StatusCode, err)
 	}

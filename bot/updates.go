@@ -30,6 +30,8 @@ type updatesAnswer struct {
 	} `json:"parameters"`
 }
 
+// decodeAnswer decodes a getUpdates answer; nothing it returns points into raw (the decoder copies
+// its input, and hands UnmarshalJSON a copy; TestFetchedUpdate checks).
 func decodeAnswer(raw []byte) (updatesAnswer, error) {
 	var a updatesAnswer
 	err := json.Unmarshal(raw, &a)

@@ -38,6 +38,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"os/exec"
 	"os/signal"
 	"runtime/pprof"
 	"strconv"
@@ -73,6 +74,9 @@ type options struct {
 	wait         time.Duration
 	inprocess    bool
 	cpuProfile   string
+	memProfile   string
+	before       string
+	after        string
 	redisURL     string
 	prefix       string
 	workers      int
@@ -103,6 +107,9 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.DurationVar(&o.replyTimeout, "timeout", 30*time.Second, "longest wait for the bot's answer to one input")
 	fs.DurationVar(&o.wait, "wait", 5*time.Minute, "longest wait for the bot to start polling")
 	fs.BoolVar(&o.inprocess, "inprocess", false, "run the bot in this process (needs -redis)")
+	fs.StringVar(&o.before, "before", "", "shell command run once the bot answered, just before the alumni start (e.g. callgrind_control -z PID)")
+	fs.StringVar(&o.after, "after", "", "shell command run as soon as the last alumnus finished, before the report (e.g. callgrind_control -d PID)")
+	fs.StringVar(&o.memProfile, "memprofile", "", "write this process's allocations (pprof allocs) to the file at the end; see -cpuprofile")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of this process to the file (with -inprocess: the bot's and the driver's work; go tool pprof -focus picks the bot's)")
 	fs.StringVar(&o.redisURL, "redis", "", "Redis URL: the in-process bot's store; otherwise only read for its CPU time (INFO cpu)")
 	fs.StringVar(&o.prefix, "prefix", "", "key prefix of the in-process bot (default alumniload:<time>:, deleted afterwards)")
@@ -201,6 +208,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return fmt.Errorf("cpu profile: %w", err)
 		}
 		defer pprof.StopCPUProfile()
+	}
+
+	if o.memProfile != "" {
+		defer func() {
+			if err := writeAllocs(o.memProfile); err != nil {
+				fmt.Fprintln(stderr, "alumniload:", err)
+			}
+		}()
 	}
 
 	srv, err := bottest.NewServerAt(o.listen)
@@ -346,10 +361,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return nil
 		}
 	}
-	rep, err := loaddriver.Run(ctx, srv, cfg)
+	rep, err := func() (*loaddriver.Report, error) {
+		if err := shell(ctx, "-before", o.before, stderr); err != nil {
+			return nil, err
+		}
+		return loaddriver.Run(ctx, srv, cfg)
+	}()
 	stopSampling()
 	<-sampled
 	if err != nil {
+		return err
+	}
+	if err := shell(ctx, "-after", o.after, stderr); err != nil {
 		return err
 	}
 	fmt.Fprintln(stdout)
@@ -490,4 +513,29 @@ func redactURL(u string) string {
 		}
 	}
 	return u
+}
+
+// shell runs a -before or -after command, if one was given.
+func shell(ctx context.Context, flag, command string, stderr io.Writer) error {
+	if command == "" {
+		return nil
+	}
+	cmd := exec.CommandContext(ctx, "sh", "-c", command)
+	cmd.Stdout, cmd.Stderr = stderr, stderr
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("%s %q: %w", flag, command, err)
+	}
+	return nil
+}
+
+func writeAllocs(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+		f.Close()
+		return fmt.Errorf("allocs profile: %w", err)
+	}
+	return f.Close()
 }
