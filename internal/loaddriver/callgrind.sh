@@ -66,6 +66,6 @@ instr=$(awk '/^totals:/ { print $2 }' "$dump")
 echo "$N alumni: $updates updates, $instr instructions while they talked"
 awk -v u="$updates" -v i="$instr" 'BEGIN { printf "%.0f instructions per update\n", i / u }'
 echo "functions taking the most instructions per update (their own, not their callees'); dump $dump:"
-callgrind_annotate --threshold=100 "$dump" |
+callgrind_annotate --threshold=100 "$dump" 2>/dev/null |
 	awk -v u="$updates" '/^ *[0-9,]+ +\(/ && / \[/ { n = $1; gsub(",", "", n); sub(/^[^:]*:/, ""); sub(/ \[.*/, ""); c[$0] += n }
 		END { for (k in c) printf "%9.0f %s\n", c[k] / u, k }' | sort -rn | head -"$TOP"
