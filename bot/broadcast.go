@@ -105,6 +105,11 @@ func (k *BroadcastKind) Message(ctx context.Context, m flows.Outbound) (BulkMess
 	if err != nil {
 		return BulkMessage{}, err
 	}
+	if p == nil {
+		// Every audience holds onboarded alumni only: no profile means they erased their data
+		// (/hapusdata) after the list was built, which the erasure may not have caught in flight.
+		return BulkMessage{Chat: to, Skip: true}, nil
+	}
 	r, lang := k.App.BroadcastReply(*b, to, p, sv)
 	return BulkMessage{Chat: to, Lang: lang, Reply: r}, nil
 }

@@ -2,12 +2,16 @@ package bot_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/redis/go-redis/v9"
 
 	"github.com/alumnibot/alumnibot/bot"
 	"github.com/alumnibot/alumnibot/flows"
 	"github.com/alumnibot/alumnibot/locales"
+	"github.com/alumnibot/alumnibot/store"
 )
 
 // bcBot wires announcements into a running e2e bot as cmd/alumnibot does, with the demo meetups, and
@@ -194,4 +198,55 @@ func TestBroadcastRePromptsAndMeetupGroup(t *testing.T) {
 		t.Error("an alumnus without a seat got the announcement to the confirmed ones")
 	}
 	rina.Expect(say("bc.summary_done", "Sent", 1, "Total", 1, "Failed", 0, "Blocked", 0))
+}
+
+// An alumnus who erased their data after the recipient list was built gets no copy, even where the
+// erasure missed the list (a build in flight): the copy goes out only to a profile that still exists.
+func TestBroadcastSkipsErasedRecipient(t *testing.T) {
+	parallel(t)
+	c := e2e.Start(t)
+	c.App.Broadcasts = c.Store
+	ctx := context.Background()
+	say := sayer(c, "id")
+	rina := c.Alumnus("Rina", "id")
+	c.App.SuperAdmins[rina.ID] = true
+	vita := c.Alumnus("Vita", "id").Onboard()
+	hujaipah := c.Alumnus("Hujaipah", "id").Onboard()
+
+	rina.Send("/siaran").Tap(say("bc.btn_new")).Send("Untuk semua alumni.").Tap(say("bc.btn_all")).
+		Tap(say("bc.btn_no_meetup")).Tap(say("bc.btn_no_survey")).Tap(say("bc.btn_send_now"))
+	runner := c.Bot.BroadcastRunner(bot.BroadcastRunnerConfig{Store: c.Store, App: c.App, Rate: 30})
+	for range 3 { // build the list and feed it to the lane
+		if err := runner.RunOnce(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Hujaipah's profile goes after the list was built, as the end of an erasure that missed it.
+	opts, err := redis.ParseURL(c.Redis.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rdb := redis.NewClient(opts)
+	defer rdb.Close()
+	if n, err := rdb.Del(ctx, fmt.Sprintf("%s{u:%d}:profile", store.DefaultPrefix, hujaipah.ID)).Result(); err != nil || n != 1 {
+		t.Fatalf("delete the profile: %d, %v", n, err)
+	}
+	before := hujaipah.BotEvents()
+	lane := c.Bot.BulkLane(c.Store, map[string]bot.BulkKind{bot.BroadcastKindName: &bot.BroadcastKind{Store: c.Store, App: c.App}}, nil, bot.BulkConfig{})
+	for range 10 {
+		if err := runner.RunOnce(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := lane.RunOnce(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if ids, err := c.Store.ActiveBroadcasts(ctx); err != nil || len(ids) == 0 {
+			break
+		}
+	}
+	c.Settle()
+	vita.Expect("Untuk semua alumni.")
+	if got := hujaipah.BotEvents(); got != before {
+		t.Errorf("Hujaipah got %d messages after her data was erased:\n%s", got-before, hujaipah.Transcript())
+	}
 }
