@@ -213,6 +213,25 @@ func (b *Bot) reply(ctx context.Context, ib inbound, lang locales.Lang, r flows.
 			return err
 		})
 	}
+	if r.EditButtons {
+		if ib.in.MessageID == 0 {
+			return nil // a message the bot can no longer see: its buttons stay as they are
+		}
+		err := b.send.do(ctx, "editMessageReplyMarkup", func(ctx context.Context) error {
+			p := &tg.EditMessageReplyMarkupParams{ChatID: ib.chat, MessageID: ib.in.MessageID}
+			if markup != nil {
+				p.ReplyMarkup = markup
+			}
+			_, err := b.api.EditMessageReplyMarkup(ctx, p)
+			return err
+		})
+		if errors.Is(err, tg.ErrorBadRequest) {
+			// Not modified (a repeated tap, a replay) or too old to edit: the buttons stay, which says
+			// nothing wrong; the reply after this one answers the tap.
+			return nil
+		}
+		return err
+	}
 	if r.Edit && ib.in.MessageID != 0 {
 		err := b.send.do(ctx, "editMessageText", func(ctx context.Context) error {
 			_, err := b.api.EditMessageText(ctx, &tg.EditMessageTextParams{

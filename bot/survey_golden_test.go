@@ -6,6 +6,7 @@ import (
 	"image/png"
 	"strings"
 	"testing"
+	"time"
 
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
@@ -42,6 +43,12 @@ func goldenSurvey(t *testing.T, lang, golden string) {
 		sv = flows.Survey{Question: "What is your work situation now?", Options: []string{"Employed", "Own business", "Still looking"}}
 	}
 	if err := c.Store.SaveSurvey(ctx, "bc1", sv); err != nil {
+		t.Fatal(err)
+	}
+	// Its announcement, scheduled far ahead so that nothing sends it: the answer's tick redraws its buttons.
+	c.App.Broadcasts = c.Store
+	if _, err := c.Store.CreateBroadcast(ctx, flows.Broadcast{ID: "bc1", Organizer: rina.ID, Lang: l, Text: "📣 " + sv.Question,
+		Audience: flows.Audience{Kind: flows.AudAll}, Survey: true, SendAt: time.Now().AddDate(1, 0, 0)}, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	// The announcement as siaran sends it: the organizer's text with the survey's buttons.

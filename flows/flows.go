@@ -52,8 +52,11 @@ type Reply struct {
 	Text    locales.Text `json:"t"`
 	Buttons [][]Button   `json:"b,omitempty"`
 	Edit    bool         `json:"e,omitempty"` // replace the message the button was pressed on
-	File    *Attachment  `json:"f,omitempty"` // send a file (or photo) with Text as its caption
-	Venue   *VenuePin    `json:"v,omitempty"` // send a map pin (Telegram venue) instead of text; Text is not shown
+	// EditButtons replaces only the buttons of the message the button was pressed on: the message itself
+	// stays (a copied announcement, a photo). Nothing is sent when that message is gone.
+	EditButtons bool        `json:"eb,omitempty"`
+	File        *Attachment `json:"f,omitempty"` // send a file (or photo) with Text as its caption
+	Venue       *VenuePin   `json:"v,omitempty"` // send a map pin (Telegram venue) instead of text; Text is not shown
 	// Photo is a Telegram file id: send that photo with Text as its caption (at most 1,024 characters).
 	Photo string `json:"ph,omitempty"`
 	// Copy sends a copy of a message (copyMessage: its text, formatting and media as they are) with

@@ -22,8 +22,9 @@ func (survey) Start(*Turn, Entry, string) {}
 func (survey) Prompt(t *Turn)             { t.startOver() }
 func (survey) Text(t *Turn, _ string)     { t.startOver() }
 
-// Tap records the answer. One message answers it, naming the answer (and the one it replaced), with
-// the home buttons as a way on; the toast says the same in brief.
+// Tap records the answer. The announcement's buttons tick it (✅), and one message answers it, naming
+// the answer (and the one it replaced), with the home buttons as a way on; the toast says the same in
+// brief.
 func (sv survey) Tap(t *Turn, _ Tap) {
 	rest, _ := strings.CutPrefix(t.in.Data, surveyFlowName+":")
 	bc, option, ok := surveyAnswer(t.app.ButtonKey, t.in.UserID, rest)
@@ -49,6 +50,7 @@ func (sv survey) Tap(t *Turn, _ Tap) {
 	chosen := cutUnits(def.Options[option], maxOptionUnits)
 	switch ans.Status {
 	case AnswerNew:
+		sv.tick(t, bc, *def, option)
 		t.res.Notice = locales.Msg("sv.toast_saved")
 		t.say(locales.Msg("sv.answer_new", "Option", chosen), homeButtons(t)...)
 	case AnswerChanged:
@@ -56,9 +58,11 @@ func (sv survey) Tap(t *Turn, _ Tap) {
 		if ans.Previous >= 0 && ans.Previous < len(def.Options) {
 			prev = cutUnits(def.Options[ans.Previous], maxOptionUnits)
 		}
+		sv.tick(t, bc, *def, option)
 		t.res.Notice = locales.Msg("sv.toast_changed")
 		t.say(locales.Msg("sv.answer_changed", "Option", chosen, "Previous", prev), homeButtons(t)...)
 	case AnswerSame:
+		sv.tick(t, bc, *def, option)
 		t.res.Notice = locales.Msg("sv.toast_saved")
 		t.say(locales.Msg("sv.answer_same", "Option", chosen), homeButtons(t)...)
 	case AnswerClosed:
@@ -67,6 +71,29 @@ func (sv survey) Tap(t *Turn, _ Tap) {
 	default: // unknown or no such option: the survey changed under a valid button; nothing counted
 		sv.refuse(t)
 	}
+}
+
+// tick redraws the buttons of the announcement the answer was tapped on, the answer ticked, so the
+// alumnus sees what they chose where they chose it. Without the announcement (gone, unreadable) the
+// buttons stay as they are: the message after it still answers the tap.
+func (survey) tick(t *Turn, bc string, def Survey, option int) {
+	if t.app.Broadcasts == nil {
+		return
+	}
+	b, err := t.app.Broadcasts.Broadcast(t.ctx, bc)
+	if err != nil || b == nil {
+		return
+	}
+	kb := t.app.recipientReply(*b, t.in.UserID, t.s.Profile, &def, nil).Buttons
+	chosen := surveyData(t.app.ButtonKey, t.in.UserID, bc, option)
+	for _, row := range kb {
+		for i := range row {
+			if row[i].Data == chosen {
+				row[i].Text = locales.Raw("✅ " + def.Options[option])
+			}
+		}
+	}
+	t.add(Reply{EditButtons: true, Buttons: kb})
 }
 
 // refuse answers a button that changes nothing: forged, copied from another alumnus, or of a survey
