@@ -33,6 +33,7 @@ type Engine interface {
 	Delivered(ctx context.Context, ins ...flows.Input) error
 	Sent(ctx context.Context, in flows.Input, n int) error
 	Forget(ctx context.Context, in flows.Input) error
+	Hold(ctx context.Context, in flows.Input, now time.Time) error
 }
 
 // Files renders the files replies carry; attach.Renderer is the real one.
@@ -63,13 +64,16 @@ type Config struct {
 	HTTPAddr      string // /healthz, /metrics and the webhook; "" serves nothing
 	Workers       int    // chats handled at once; default 64
 	PollTimeout   time.Duration
-	Engine        Engine
-	Users         Users
-	Files         Files // nil: replies with files are sent as text only
-	Catalog       *locales.Catalog
-	Registry      *prometheus.Registry // nil: metrics are kept but not served
-	Log           *slog.Logger
-	Now           func() time.Time
+	// ClaimRenewal is how often the claim on replies still being sent is renewed; 0: flows.ClaimRenewal
+	// (tests shorten it).
+	ClaimRenewal time.Duration
+	Engine       Engine
+	Users        Users
+	Files        Files // nil: replies with files are sent as text only
+	Catalog      *locales.Catalog
+	Registry     *prometheus.Registry // nil: metrics are kept but not served
+	Log          *slog.Logger
+	Now          func() time.Time
 	// Organizers lists the chats that get the organizer command menu at start (super-admins and
 	// granted organizers); nil: none.
 	Organizers func(ctx context.Context) ([]int64, error)
@@ -128,6 +132,9 @@ func New(cfg Config) (*Bot, error) {
 	}
 	if cfg.Workers <= 0 {
 		cfg.Workers = 64
+	}
+	if cfg.ClaimRenewal <= 0 {
+		cfg.ClaimRenewal = flows.ClaimRenewal
 	}
 	if cfg.PollTimeout <= 0 {
 		cfg.PollTimeout = 50 * time.Second

@@ -67,6 +67,7 @@ type e2eConfig struct {
 	workers   int
 	share     *e2eBot // reuse its fake Telegram and Redis
 	modChat   int64   // MODERATION_CHAT_ID; 0: none (story_e2e_test.go)
+	renewal   time.Duration
 }
 
 // withWebhook runs the bot in webhook mode with this secret token; Send and Tap deliver by POST.
@@ -80,6 +81,9 @@ func withEngine(wrap func(bot.Engine) bot.Engine) e2eOption {
 // withClockStep sets how far the bot's clock moves per update (default one second, so that a long
 // scripted conversation never trips the flood limit of flows.FloodLimit inputs per flows.FloodWindow).
 func withClockStep(d time.Duration) e2eOption { return func(c *e2eConfig) { c.clockStep = d } }
+
+// withClaimRenewal renews the claims on replies being sent this often (real time).
+func withClaimRenewal(d time.Duration) e2eOption { return func(c *e2eConfig) { c.renewal = d } }
 
 // sharing makes the new bot a second process of the same deployment: it talks to prev's fake Telegram
 // and Redis (prev should be stopped first: only one process may long-poll).
@@ -171,18 +175,19 @@ func (e2eHarness) Start(t *testing.T, opts ...e2eOption) *e2eBot {
 	}
 	files := &attach.Renderer{Meetups: st, Atlas: atlas, Signer: signer, People: st, BotUsername: func() string { return app.BotUsername }}
 	bc := bot.Config{
-		Token:       api.Token,
-		APIURL:      api.URL,
-		HTTPAddr:    "127.0.0.1:0",
-		Workers:     cfg.workers,
-		PollTimeout: time.Second, // getUpdates counts whole seconds; zero would mean the 50 s default
-		Engine:      engine,
-		Users:       st,
-		Files:       files,
-		Catalog:     cat,
-		Registry:    c.Metrics,
-		Log:         slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn})),
-		Now:         now,
+		Token:        api.Token,
+		APIURL:       api.URL,
+		HTTPAddr:     "127.0.0.1:0",
+		Workers:      cfg.workers,
+		PollTimeout:  time.Second, // getUpdates counts whole seconds; zero would mean the 50 s default
+		Engine:       engine,
+		Users:        st,
+		Files:        files,
+		Catalog:      cat,
+		Registry:     c.Metrics,
+		Log:          slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn})),
+		Now:          now,
+		ClaimRenewal: cfg.renewal,
 	}
 	if cfg.modChat != 0 {
 		bc.Moderation = &bot.ModerationConfig{Chat: cfg.modChat, Moderator: app, Messages: st}

@@ -142,7 +142,8 @@ type nopEngine struct{}
 func (nopEngine) Handle(context.Context, flows.Input) (flows.Outcome, error) {
 	return flows.Outcome{}, nil
 }
-func (nopEngine) Undelivered(context.Context, flows.Input) error  { return nil }
-func (nopEngine) Sent(context.Context, flows.Input, int) error    { return nil }
-func (nopEngine) Delivered(context.Context, ...flows.Input) error { return nil }
-func (nopEngine) Forget(context.Context, flows.Input) error       { return nil }
+func (nopEngine) Undelivered(context.Context, flows.Input) error     { return nil }
+func (nopEngine) Sent(context.Context, flows.Input, int) error       { return nil }
+func (nopEngine) Delivered(context.Context, ...flows.Input) error    { return nil }
+func (nopEngine) Forget(context.Context, flows.Input) error          { return nil }
+func (nopEngine) Hold(context.Context, flows.Input, time.Time) error { return nil }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 
 	tg "github.com/go-telegram/bot"
@@ -113,7 +114,13 @@ func (b *Bot) handle(ctx context.Context, j job) {
 	if out.Skipped == "flood" {
 		progress = nil
 	}
-	if err := b.deliver(ctx, ib, out.Result, progress); err != nil {
+	release := func() {}
+	if out.Skipped != "flood" && len(out.Replies) > 0 {
+		release = b.holdClaim(ctx, ib.in)
+	}
+	err = b.deliver(ctx, ib, out.Result, progress)
+	release()
+	if err != nil {
 		b.metrics.fail("send")
 		b.log.Warn("send replies", "update", ib.in.UpdateID, "chat", ib.chat, "err", err)
 		if out.Skipped != "flood" {
@@ -131,6 +138,35 @@ func (b *Bot) handle(ctx context.Context, j job) {
 		if err := b.cfg.Engine.Forget(ctx, ib.in); err != nil {
 			b.log.Warn("forget an erased chat", "chat", ib.chat, "err", err)
 		}
+	}
+}
+
+// holdClaim renews this replica's claim on the replies of in every Config.ClaimRenewal until release
+// is called: however long the sending takes, no other replica sends them meanwhile, yet a replica
+// that dies frees them within flows.ClaimTTL. A send that ends sooner costs a stopped timer.
+func (b *Bot) holdClaim(ctx context.Context, in flows.Input) (release func()) {
+	var (
+		mu       sync.Mutex
+		released bool
+		t        *time.Timer
+	)
+	mu.Lock()
+	defer mu.Unlock()
+	t = time.AfterFunc(b.cfg.ClaimRenewal, func() {
+		if err := b.cfg.Engine.Hold(ctx, in, b.cfg.Now()); err != nil {
+			b.log.Warn("renew the claim on replies", "update", in.UpdateID, "err", err)
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if !released {
+			t.Reset(b.cfg.ClaimRenewal)
+		}
+	})
+	return func() {
+		mu.Lock()
+		defer mu.Unlock()
+		released = true
+		t.Stop()
 	}
 }
 

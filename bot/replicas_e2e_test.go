@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -280,5 +282,52 @@ func TestReplayedEditIsNotSentAgain(t *testing.T) {
 	}
 	if len(c.API.CallsTo("editMessageText")) == edits {
 		t.Fatal("nothing was replayed: the test did not exercise the replay")
+	}
+}
+
+// A replica whose sending takes longer than a claim (a long 429 pause, a slow upload) keeps renewing
+// its claim: a second replica given the update after the first claim would have run out still finds it
+// held and sends nothing, and the replies go out once, by the first.
+func TestSlowSendKeepsItsClaim(t *testing.T) {
+	parallel(t)
+	// The first replica's clock moves ten seconds a reading and renews every 20 ms (real time): its
+	// renewals carry the claim well past the second replica's clock.
+	a := e2e.Start(t, withWebhook(replicaSecret), withClockStep(10*time.Second), withClaimRenewal(20*time.Millisecond))
+	b := e2e.Start(t, withWebhook(replicaSecret), sharing(a), withClockStep(store.ClaimTTL+time.Second))
+	vita, budi := a.Alumnus("Vita", "id"), a.Alumnus("Budi", "id")
+	gate := a.API.Hold("sendMessage", vita.ID)
+	t.Cleanup(gate.Release)
+	vitaStart := a.API.SendText(vita.User, "/start")
+	statusA := deliverAsync(a, vitaStart)
+	if err := gate.WaitHeld(context.Background(), 1); err != nil {
+		t.Fatal(err)
+	}
+	// Renewed past the second replica's clock after its first update (ClaimTTL+1s from the start).
+	rdb := a.Redis.Client(t)
+	conv, field := fmt.Sprintf("ab:{u:%d}:conv", vita.ID), fmt.Sprintf("r:%d", vitaStart)
+	beyond := e2eBotClockStart.Add(2 * (store.ClaimTTL + time.Second)).UnixMilli()
+	waitFor(t, "the claim to be renewed", func() bool {
+		v, err := rdb.HGet(context.Background(), conv, field).Result()
+		if err != nil {
+			return false
+		}
+		until, _, _ := strings.Cut(v, " ")
+		ms, _ := strconv.ParseInt(until, 10, 64)
+		return ms > beyond
+	})
+	budi.c = b
+	budi.Send("/start").Expect("Siapa nama kamu") // moves the second replica's clock past the first claim
+	if status := b.Deliver(vitaStart, replicaSecret); status != http.StatusServiceUnavailable {
+		t.Fatalf("the second replica answered %d while the first was still sending, want 503", status)
+	}
+	gate.Release()
+	if status := <-statusA; status != http.StatusOK {
+		t.Fatalf("the slow replica answered %d, want 200", status)
+	}
+	if status := b.Deliver(vitaStart, replicaSecret); status != http.StatusOK {
+		t.Fatalf("redelivery answered %d", status)
+	}
+	if n := vita.Messages(); n != 1 {
+		t.Fatalf("%d messages, want the reply to /start once\n%s", n, vita.Transcript())
 	}
 }

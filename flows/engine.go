@@ -43,7 +43,19 @@ type Sessions interface {
 	Sent(ctx context.Context, user, update int64, n int) error
 	// Forget deletes a chat's conversation and its records: the end of an erasure (Result.Forget).
 	Forget(ctx context.Context, user int64, now time.Time) error
+	// Renew extends the caller's claim on an applied update's replies, still being sent, to
+	// now+ClaimTTL.
+	Renew(ctx context.Context, user, update int64, now time.Time) error
 }
+
+// A replica holds the sending of an update's replies for ClaimTTL and renews the claim every
+// ClaimRenewal while it is still sending (Engine.Hold): a slow send (a long 429 pause, a large upload)
+// keeps its replies, and the replies of a replica that died are sent by another within ClaimTTL. The
+// claim outlasts two missed renewals, so a Redis that hangs for a few seconds does not lose it.
+const (
+	ClaimTTL     = 15 * time.Second
+	ClaimRenewal = ClaimTTL / 3
+)
 
 // Loaded is a session as read from the store.
 type Loaded struct {
@@ -212,6 +224,11 @@ func (e *Engine) Delivered(ctx context.Context, ins ...Input) error {
 // repeats at most the one being sent.
 func (e *Engine) Sent(ctx context.Context, in Input, n int) error {
 	return e.Sessions.Sent(ctx, in.UserID, in.UpdateID, n)
+}
+
+// Hold renews this replica's claim on the replies of in while they are being sent (see ClaimTTL).
+func (e *Engine) Hold(ctx context.Context, in Input, now time.Time) error {
+	return e.Sessions.Renew(ctx, in.UserID, in.UpdateID, now)
 }
 
 // Undelivered notes that the replies of in, applied, could not be sent: the claim on them ends, and a

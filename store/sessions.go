@@ -26,11 +26,8 @@ const (
 	// redelivered update is among the chat's last few; the flood limit caps a chat at 20 per 10 s.
 	RecentUpdates = 32
 	// ClaimTTL is how long the replica that applied (or replays) an update holds the sending of its
-	// replies. Another replica handling the same update meanwhile sends nothing; after it, the replies
-	// count as unsent: a redelivery replays them, and the chat's next update carries them. It outlasts
-	// a send with its retries; a longer one turns more crashes into late replies, a shorter one more
-	// slow sends into duplicates.
-	ClaimTTL = time.Minute
+	// replies; see flows.ClaimTTL.
+	ClaimTTL = flows.ClaimTTL
 )
 
 //go:embed commit.lua
@@ -57,6 +54,17 @@ local r = redis.call('HGET', KEYS[1], f)
 if not r then return 0 end
 local sp = string.find(r, ' ', 1, true)
 redis.call('HSET', KEYS[1], f, '0' .. string.sub(r, sp))
+return 1`)
+
+// renewScript extends the claim on an applied update's replies (KEYS: conv; ARGV: update, until ms)
+// while they are unsent and not given up (Undelivered writes 0).
+var renewScript = redis.NewScript(`
+local f = 'r:' .. ARGV[1]
+local r = redis.call('HGET', KEYS[1], f)
+if not r then return 0 end
+local sp = string.find(r, ' ', 1, true)
+if tonumber(string.sub(r, 1, sp - 1)) == 0 then return 0 end
+redis.call('HSET', KEYS[1], f, ARGV[2] .. string.sub(r, sp))
 return 1`)
 
 // markInactiveScript flags a profile inactive only if it exists, so a blocked sender leaves no stub.
@@ -220,6 +228,15 @@ func (s *Store) Delivered(ctx context.Context, ds ...flows.Delivery) error {
 func (s *Store) Sent(ctx context.Context, user, update int64, n int) error {
 	if err := s.rdb.HSet(ctx, s.userKey(user, "conv"), "s:"+strconv.FormatInt(update, 10), n).Err(); err != nil {
 		return fmt.Errorf("note %d replies of update %d of %d sent: %w", n, update, user, err)
+	}
+	return nil
+}
+
+// Renew extends the claim on an applied update's replies that are still being sent; see
+// flows.Sessions.
+func (s *Store) Renew(ctx context.Context, user, update int64, now time.Time) error {
+	if err := renewScript.Run(ctx, s.rdb, []string{s.userKey(user, "conv")}, update, now.Add(ClaimTTL).UnixMilli()).Err(); err != nil {
+		return fmt.Errorf("renew the claim on update %d of %d: %w", update, user, err)
 	}
 	return nil
 }

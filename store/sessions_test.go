@@ -227,3 +227,48 @@ func TestProfilesOfTheOldFormat(t *testing.T) {
 		t.Fatalf("partly unreadable profile = %+v", p)
 	}
 }
+
+// A claim renewed while its replies are still being sent holds past its first end; a claim given up
+// (Undelivered) or whose replies were sent (Delivered) is not brought back by a late renewal.
+func TestRenewClaim(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	now := time.Date(2024, 9, 19, 2, 0, 0, 0, time.UTC)
+	next := flows.Session{Conv: flows.Conv{Flow: "ob", Step: "name"}}
+	if err := s.Commit(ctx, flows.Commit{User: 7, Update: 1, Next: next, Result: []byte(`{"l":"id"}`), Now: now}); err != nil {
+		t.Fatal(err)
+	}
+	renewed := now.Add(store.ClaimTTL - time.Second)
+	if err := s.Renew(ctx, 7, 1, renewed); err != nil {
+		t.Fatal(err)
+	}
+	l, err := s.Load(ctx, 7, 1, now.Add(store.ClaimTTL+time.Second)) // past the first claim
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !l.Applied || l.Result != nil || !l.HeldUntil.Equal(renewed.Add(store.ClaimTTL)) {
+		t.Fatalf("after a renewal: applied %v, result %q, held until %v; want held until %v",
+			l.Applied, l.Result, l.HeldUntil, renewed.Add(store.ClaimTTL))
+	}
+
+	// Given up: a renewal that comes late does not claim it again.
+	if err := s.Undelivered(ctx, 7, 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Renew(ctx, 7, 1, renewed); err != nil {
+		t.Fatal(err)
+	}
+	if l, _ = s.Load(ctx, 7, 1, renewed); string(l.Result) != `{"l":"id"}` {
+		t.Fatalf("a given-up claim after a renewal: result %q, want the replies to claim", l.Result)
+	}
+	// Sent: nothing is left to renew.
+	if err := s.Delivered(ctx, flows.Delivery{User: 7, Update: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Renew(ctx, 7, 1, renewed); err != nil {
+		t.Fatal(err)
+	}
+	if l, _ = s.Load(ctx, 7, 1, renewed.Add(2*store.ClaimTTL)); !l.Applied || l.Result != nil || !l.HeldUntil.IsZero() {
+		t.Fatalf("a sent update after a renewal: applied %v, result %q, held until %v", l.Applied, l.Result, l.HeldUntil)
+	}
+}
