@@ -55,6 +55,11 @@ type Menus interface {
 	ForgetMenu(ctx context.Context, scope string) error
 }
 
+// DefaultHandleRetries ride out a Redis outage of about 16 seconds (a restart, a failover) before an
+// update is given up with an apology.
+var DefaultHandleRetries = []time.Duration{250 * time.Millisecond, 500 * time.Millisecond, time.Second,
+	2 * time.Second, 4 * time.Second, 8 * time.Second}
+
 // Config wires a Bot.
 type Config struct {
 	Token         string
@@ -67,13 +72,17 @@ type Config struct {
 	// ClaimRenewal is how often the claim on replies still being sent is renewed; 0: flows.ClaimRenewal
 	// (tests shorten it).
 	ClaimRenewal time.Duration
-	Engine       Engine
-	Users        Users
-	Files        Files // nil: replies with files are sent as text only
-	Catalog      *locales.Catalog
-	Registry     *prometheus.Registry // nil: metrics are kept but not served
-	Log          *slog.Logger
-	Now          func() time.Time
+	// HandleRetries are the pauses before applying an update again after a transient failure (see
+	// handleRetrying); nil: DefaultHandleRetries, about 16 s in all. An empty, non-nil list retries
+	// nothing.
+	HandleRetries []time.Duration
+	Engine        Engine
+	Users         Users
+	Files         Files // nil: replies with files are sent as text only
+	Catalog       *locales.Catalog
+	Registry      *prometheus.Registry // nil: metrics are kept but not served
+	Log           *slog.Logger
+	Now           func() time.Time
 	// Organizers lists the chats that get the organizer command menu at start (super-admins and
 	// granted organizers); nil: none.
 	Organizers func(ctx context.Context) ([]int64, error)
@@ -132,6 +141,9 @@ func New(cfg Config) (*Bot, error) {
 	}
 	if cfg.Workers <= 0 {
 		cfg.Workers = 64
+	}
+	if cfg.HandleRetries == nil {
+		cfg.HandleRetries = DefaultHandleRetries
 	}
 	if cfg.ClaimRenewal <= 0 {
 		cfg.ClaimRenewal = flows.ClaimRenewal

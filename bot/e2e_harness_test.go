@@ -68,6 +68,7 @@ type e2eConfig struct {
 	share     *e2eBot // reuse its fake Telegram and Redis
 	modChat   int64   // MODERATION_CHAT_ID; 0: none (story_e2e_test.go)
 	renewal   time.Duration
+	retries   []time.Duration // HandleRetries
 }
 
 // withWebhook runs the bot in webhook mode with this secret token; Send and Tap deliver by POST.
@@ -81,6 +82,9 @@ func withEngine(wrap func(bot.Engine) bot.Engine) e2eOption {
 // withClockStep sets how far the bot's clock moves per update (default one second, so that a long
 // scripted conversation never trips the flood limit of flows.FloodLimit inputs per flows.FloodWindow).
 func withClockStep(d time.Duration) e2eOption { return func(c *e2eConfig) { c.clockStep = d } }
+
+// withHandleRetries sets the pauses before applying an update again after a transient failure.
+func withHandleRetries(ds ...time.Duration) e2eOption { return func(c *e2eConfig) { c.retries = ds } }
 
 // withClaimRenewal renews the claims on replies being sent this often (real time).
 func withClaimRenewal(d time.Duration) e2eOption { return func(c *e2eConfig) { c.renewal = d } }
@@ -122,7 +126,8 @@ var e2eBotClockStart = time.Date(2024, 9, 19, 2, 0, 0, 0, time.UTC)
 // Start runs a bot until the end of the test; Run must then return nil.
 func (e2eHarness) Start(t *testing.T, opts ...e2eOption) *e2eBot {
 	t.Helper()
-	cfg := e2eConfig{clockStep: time.Second, workers: 8}
+	// Two quick retries after a transient failure: the path is taken, the outage tests stay short.
+	cfg := e2eConfig{clockStep: time.Second, workers: 8, retries: []time.Duration{10 * time.Millisecond, 10 * time.Millisecond}}
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -175,19 +180,20 @@ func (e2eHarness) Start(t *testing.T, opts ...e2eOption) *e2eBot {
 	}
 	files := &attach.Renderer{Meetups: st, Atlas: atlas, Signer: signer, People: st, BotUsername: func() string { return app.BotUsername }}
 	bc := bot.Config{
-		Token:        api.Token,
-		APIURL:       api.URL,
-		HTTPAddr:     "127.0.0.1:0",
-		Workers:      cfg.workers,
-		PollTimeout:  time.Second, // getUpdates counts whole seconds; zero would mean the 50 s default
-		Engine:       engine,
-		Users:        st,
-		Files:        files,
-		Catalog:      cat,
-		Registry:     c.Metrics,
-		Log:          slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn})),
-		Now:          now,
-		ClaimRenewal: cfg.renewal,
+		Token:         api.Token,
+		APIURL:        api.URL,
+		HTTPAddr:      "127.0.0.1:0",
+		Workers:       cfg.workers,
+		PollTimeout:   time.Second, // getUpdates counts whole seconds; zero would mean the 50 s default
+		Engine:        engine,
+		Users:         st,
+		Files:         files,
+		Catalog:       cat,
+		Registry:      c.Metrics,
+		Log:           slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn})),
+		Now:           now,
+		ClaimRenewal:  cfg.renewal,
+		HandleRetries: cfg.retries,
 	}
 	if cfg.modChat != 0 {
 		bc.Moderation = &bot.ModerationConfig{Chat: cfg.modChat, Moderator: app, Messages: st}

@@ -587,6 +587,29 @@ func TestRedisOutage(t *testing.T) {
 	dewi.Send("/start").Expect("What's your name")
 }
 
+// Redis restarting (a deploy, a failover) for a moment: the update that came meanwhile is applied
+// once Redis is back, and the alumnus gets its answer, not an apology.
+func TestShortRedisOutageIsRiddenOut(t *testing.T) {
+	parallel(t)
+	c := e2e.Start(t, withHandleRetries(100*time.Millisecond, 200*time.Millisecond, 400*time.Millisecond,
+		800*time.Millisecond, 1600*time.Millisecond, 3200*time.Millisecond))
+	vita := c.Alumnus("Vita", "id")
+	c.Redis.Stop(t)
+	c.API.SendText(vita.User, "/start")
+	waitFor(t, "the update to fail and be retried", func() bool {
+		return c.Metric("alumnibot_errors_total", "stage", "handle_retry") >= 1
+	})
+	c.Redis.Restart(t)
+	c.Settle()
+	vita.Expect("Siapa nama kamu")
+	if strings.Contains(vita.Transcript(), "Maaf, ada gangguan") {
+		t.Errorf("an apology although the update was applied\n%s", vita.Transcript())
+	}
+	if got := c.Metric("alumnibot_errors_total", "stage", "handle"); got != 0 {
+		t.Errorf("handle errors = %v, want 0: the update was given up", got)
+	}
+}
+
 // panicOn is an engine that panics on one text, as a bug in a flow would.
 type panicOn struct {
 	bot.Engine

@@ -5,9 +5,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"runtime/debug"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	tg "github.com/go-telegram/bot"
@@ -79,7 +82,7 @@ func (b *Bot) handle(ctx context.Context, j job) {
 		}
 		return
 	}
-	out, err := b.cfg.Engine.Handle(ctx, ib.in)
+	out, err := b.handleRetrying(ctx, ib.in)
 	if err != nil {
 		b.metrics.fail("handle")
 		b.log.Error("handle update", "update", ib.in.UpdateID, "chat", ib.chat, "err", err)
@@ -139,6 +142,43 @@ func (b *Bot) handle(ctx context.Context, j job) {
 			b.log.Warn("forget an erased chat", "chat", ib.chat, "err", err)
 		}
 	}
+}
+
+// handleRetrying applies an update, again after a pause when that failed on a transient error (Redis
+// unreachable, hung, failing over), up to Config.HandleRetries: through a short outage the alumnus
+// waits a little instead of being told to try again. A step may run twice (see flows.Engine), so a
+// retry has the same effects and the same answer as a first run.
+func (b *Bot) handleRetrying(ctx context.Context, in flows.Input) (flows.Outcome, error) {
+	for i := 0; ; i++ {
+		out, err := b.cfg.Engine.Handle(ctx, in)
+		if err == nil || i >= len(b.cfg.HandleRetries) || !transient(err) {
+			return out, err
+		}
+		b.metrics.fail("handle_retry")
+		b.log.Warn("handle update: retrying", "update", in.UpdateID, "in", b.cfg.HandleRetries[i], "err", err)
+		if sleepCtx(ctx, b.cfg.HandleRetries[i]) != nil {
+			return out, err
+		}
+	}
+}
+
+// transient reports whether err is one that a retry may not meet: the network or a timeout between
+// the bot and Redis, or Redis saying it cannot serve now (loading, failing over, a cluster reshaping).
+// Anything else (a bug, bad data) fails the same way every time.
+func transient(err error) bool {
+	var netErr net.Error
+	if errors.As(err, &netErr) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, context.DeadlineExceeded) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) {
+		return true
+	}
+	msg := err.Error()
+	for _, s := range []string{"redis: connection pool timeout", "LOADING", "TRYAGAIN",
+		"CLUSTERDOWN", "MASTERDOWN", "READONLY", "BUSY"} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
 }
 
 // holdClaim renews this replica's claim on the replies of in every Config.ClaimRenewal until release
