@@ -107,8 +107,10 @@ type Bot struct {
 	send    *sender
 	chats   *chats[job]
 	menus   sync.WaitGroup // the command menus being set
-	ready   chan struct{}  // closed once the HTTP listener is up (tests wait on it)
-	addr    string
+	// background: drops of replay records being retried (delivered); Run waits for them.
+	background sync.WaitGroup
+	ready      chan struct{} // closed once the HTTP listener is up (tests wait on it)
+	addr       string
 }
 
 type job struct {
@@ -200,6 +202,7 @@ func (b *Bot) Run(ctx context.Context) error {
 		return fmt.Errorf("getMe (check TELEGRAM_BOT_TOKEN and TELEGRAM_API_URL): %w", err)
 	}
 	b.log.Info("connected to the Bot API", "bot", me.Username, "api", b.cfg.APIURL)
+	defer b.background.Wait() // last: what the shutdown below still starts
 	if b.cfg.OnConnect != nil {
 		b.cfg.OnConnect(me.Username)
 	}

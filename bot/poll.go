@@ -286,14 +286,31 @@ func (w *pollWindow) room() bool {
 }
 
 // delivered drops the replay records of updates whose replies went out, in one round trip, so that a
-// redelivery of them repeats nothing. A failure only risks a duplicate reply on a redelivery.
+// redelivery of them repeats nothing. Should Redis fail (hung, restarting), the drop is tried again
+// in the background over the retries of an update (Config.HandleRetries): a record left behind would
+// be replayed once its claim ran out, and the alumnus would get the replies twice.
 func (b *Bot) delivered(ctx context.Context, ins ...flows.Input) {
 	if len(ins) == 0 {
 		return
 	}
-	if err := b.cfg.Engine.Delivered(ctx, ins...); err != nil {
-		b.log.Warn("mark delivered", "updates", len(ins), "err", err)
+	err := b.cfg.Engine.Delivered(ctx, ins...)
+	if err == nil {
+		return
 	}
+	b.log.Warn("mark delivered: retrying", "updates", len(ins), "err", err)
+	b.background.Add(1)
+	go func() {
+		defer b.background.Done()
+		for _, d := range b.cfg.HandleRetries {
+			if sleepCtx(ctx, d) != nil {
+				return
+			}
+			if err = b.cfg.Engine.Delivered(ctx, ins...); err == nil {
+				return
+			}
+		}
+		b.log.Warn("mark delivered", "updates", len(ins), "err", err)
+	}()
 }
 
 type floodError struct{ wait time.Duration }

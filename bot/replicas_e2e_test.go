@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -325,6 +326,49 @@ func TestSlowSendKeepsItsClaim(t *testing.T) {
 		t.Fatalf("the slow replica answered %d, want 200", status)
 	}
 	if status := b.Deliver(vitaStart, replicaSecret); status != http.StatusOK {
+		t.Fatalf("redelivery answered %d", status)
+	}
+	if n := vita.Messages(); n != 1 {
+		t.Fatalf("%d messages, want the reply to /start once\n%s", n, vita.Transcript())
+	}
+}
+
+// failingDrop is an engine whose first drops of sent replies fail, as on a hung Redis.
+type failingDrop struct {
+	bot.Engine
+	fails *atomic.Int64 // drops still to fail
+}
+
+func (e failingDrop) Delivered(ctx context.Context, ins ...flows.Input) error {
+	if e.fails.Add(-1) >= 0 {
+		return fmt.Errorf("drop kept replies: %w", os.ErrDeadlineExceeded)
+	}
+	return e.Engine.Delivered(ctx, ins...)
+}
+
+// Dropping the record of sent replies failed (Redis hung a moment): it is tried again, so that a
+// redelivery after the claim ran out does not send the replies a second time.
+func TestFailedDropIsRetried(t *testing.T) {
+	parallel(t)
+	var fails atomic.Int64
+	fails.Store(1)
+	c := e2e.Start(t, withWebhook(replicaSecret), withClockStep(store.ClaimTTL+time.Second),
+		withEngine(func(e bot.Engine) bot.Engine { return failingDrop{e, &fails} }))
+	vita := c.Alumnus("Vita", "id")
+	id := c.API.SendText(vita.User, "/start")
+	if status := c.Deliver(id, replicaSecret); status != http.StatusOK {
+		t.Fatalf("delivery answered %d", status)
+	}
+	rdb := c.Redis.Client(t)
+	conv, field := fmt.Sprintf("ab:{u:%d}:conv", vita.ID), fmt.Sprintf("r:%d", id)
+	waitFor(t, "the record of the sent replies to be dropped after all", func() bool {
+		kept, err := rdb.HExists(context.Background(), conv, field).Result()
+		return err == nil && !kept
+	})
+	if fails.Load() >= 0 {
+		t.Fatal("no drop failed: the test did not exercise the retry")
+	}
+	if status := c.Deliver(id, replicaSecret); status != http.StatusOK { // after the claim
 		t.Fatalf("redelivery answered %d", status)
 	}
 	if n := vita.Messages(); n != 1 {
