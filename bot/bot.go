@@ -107,8 +107,11 @@ type Bot struct {
 	send    *sender
 	chats   *chats[job]
 	menus   sync.WaitGroup // the command menus being set
-	// background: drops of replay records being retried (delivered); Run waits for them.
+	// background: drops of replay records being retried (delivered) under bgCtx; Run waits for them a
+	// while, then cancels bgCtx.
 	background sync.WaitGroup
+	bgCtx      context.Context
+	stopBg     context.CancelFunc
 	ready      chan struct{} // closed once the HTTP listener is up (tests wait on it)
 	addr       string
 }
@@ -195,6 +198,26 @@ func New(cfg Config) (*Bot, error) {
 	return b, nil
 }
 
+// waitBackground waits for the background retries to end, at most d: a Redis that stays down must
+// not hold the shutdown (what is left is only a replay risk, see delivered).
+func (b *Bot) waitBackground(d time.Duration) {
+	done := make(chan struct{})
+	go func() {
+		b.background.Wait()
+		close(done)
+	}()
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-done:
+	case <-t.C:
+		b.log.Warn("shutdown: replay records still to drop; a redelivery may repeat their replies")
+		b.stopBg()
+		<-done
+	}
+	b.stopBg()
+}
+
 // Run serves until ctx is cancelled, then stops taking updates, finishes those in flight and returns.
 func (b *Bot) Run(ctx context.Context) error {
 	me, err := b.api.GetMe(ctx)
@@ -202,7 +225,8 @@ func (b *Bot) Run(ctx context.Context) error {
 		return fmt.Errorf("getMe (check TELEGRAM_BOT_TOKEN and TELEGRAM_API_URL): %w", err)
 	}
 	b.log.Info("connected to the Bot API", "bot", me.Username, "api", b.cfg.APIURL)
-	defer b.background.Wait() // last: what the shutdown below still starts
+	b.bgCtx, b.stopBg = context.WithCancel(context.WithoutCancel(ctx))
+	defer b.waitBackground(10 * time.Second) // last: what the shutdown below still starts
 	if b.cfg.OnConnect != nil {
 		b.cfg.OnConnect(me.Username)
 	}

@@ -285,10 +285,18 @@ func (w *pollWindow) room() bool {
 	return freed >= refetchRoom
 }
 
+// Retries of a failed drop of sent replies' records: often, so that the drop lands as soon as Redis
+// answers again, before a redelivery can find the claim run out; for as long as an outage is worth
+// waiting for.
+const (
+	dropRetryEvery = 500 * time.Millisecond
+	dropRetryFor   = time.Minute
+)
+
 // delivered drops the replay records of updates whose replies went out, in one round trip, so that a
 // redelivery of them repeats nothing. Should Redis fail (hung, restarting), the drop is tried again
-// in the background over the retries of an update (Config.HandleRetries): a record left behind would
-// be replayed once its claim ran out, and the alumnus would get the replies twice.
+// in the background every dropRetryEvery for dropRetryFor: a record left behind would be replayed once
+// its claim ran out, and the alumnus would get the replies twice.
 func (b *Bot) delivered(ctx context.Context, ins ...flows.Input) {
 	if len(ins) == 0 {
 		return
@@ -301,8 +309,9 @@ func (b *Bot) delivered(ctx context.Context, ins ...flows.Input) {
 	b.background.Add(1)
 	go func() {
 		defer b.background.Done()
-		for _, d := range b.cfg.HandleRetries {
-			if sleepCtx(ctx, d) != nil {
+		ctx := b.bgCtx // ends when Run gave up waiting for it
+		for range dropRetryFor / dropRetryEvery {
+			if sleepCtx(ctx, dropRetryEvery) != nil {
 				return
 			}
 			if err = b.cfg.Engine.Delivered(ctx, ins...); err == nil {
