@@ -267,30 +267,68 @@ func (s *Store) Reindex(ctx context.Context) (int, error) {
 	indexed := 0
 	pre := s.prefix + "{u:"
 	err = s.scanKeys(ctx, pre+"*}:profile", func(_ redis.Cmdable, keys []string) error {
-		pipe := s.rdb.Pipeline()
-		cmds := make([]*redis.MapStringStringCmd, len(keys))
-		for i, k := range keys {
-			cmds[i] = pipe.HGetAll(ctx, k)
+		read, err := s.readProfiles(ctx, keys)
+		if err != nil {
+			return err
 		}
-		if _, err := pipe.Exec(ctx); err != nil {
-			return fmt.Errorf("read profiles: %w", err)
+		if reindexRead != nil {
+			reindexRead()
 		}
+		ids := make([]int64, len(keys))
 		for i, k := range keys {
 			id, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimPrefix(k, pre), "}:profile"), 10, 64)
-			if err != nil || len(cmds[i].Val()) == 0 {
+			if err != nil || read[i] == nil {
 				continue
 			}
-			p, _ := decodeProfile(cmds[i].Val())
-			if err := s.indexProfile(ctx, id, nil, p); err != nil {
+			ids[i] = id
+			if err := s.indexProfile(ctx, id, nil, read[i]); err != nil {
 				return err
 			}
-			if p.Active {
+		}
+		// An alumnus whose profile changed between the read and the index write (onboarding goes on
+		// while the index is built) was moved by their commit from where the walk had not put them yet,
+		// and then put back there by the walk: read again, and move whoever changed.
+		again, err := s.readProfiles(ctx, keys)
+		if err != nil {
+			return err
+		}
+		for i, p := range again {
+			if ids[i] == 0 {
+				continue
+			}
+			if err := s.indexProfile(ctx, ids[i], read[i], p); err != nil {
+				return err
+			}
+			if p != nil && p.Active {
 				indexed++
 			}
 		}
 		return nil
 	})
 	return indexed, err
+}
+
+// reindexRead, when set (tests), runs between Reindex's read of a batch of profiles and its index
+// writes: where a concurrent commit can fall.
+var reindexRead func()
+
+// readProfiles reads the profiles under keys, in one round trip; nil where there is none.
+func (s *Store) readProfiles(ctx context.Context, keys []string) ([]*flows.Profile, error) {
+	pipe := s.rdb.Pipeline()
+	cmds := make([]*redis.MapStringStringCmd, len(keys))
+	for i, k := range keys {
+		cmds[i] = pipe.HGetAll(ctx, k)
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return nil, fmt.Errorf("read profiles: %w", err)
+	}
+	out := make([]*flows.Profile, len(keys))
+	for i, c := range cmds {
+		if len(c.Val()) > 0 {
+			out[i], _ = decodeProfile(c.Val())
+		}
+	}
+	return out, nil
 }
 
 // MigrateAudiences builds the audience index once for a deployment whose alumni were onboarded before

@@ -9,3 +9,10 @@ import (
 func (s *Store) BuildSteps(ctx context.Context, id string, now time.Time, steps int) (bool, error) {
 	return s.buildBroadcast(ctx, id, now, steps)
 }
+
+// SetReindexRead makes Reindex call f between reading a batch of profiles and indexing it; the
+// returned function undoes it.
+func SetReindexRead(f func()) (undo func()) {
+	reindexRead = f
+	return func() { reindexRead = nil }
+}

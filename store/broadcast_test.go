@@ -118,6 +118,44 @@ func TestReindexRebuildsFromProfiles(t *testing.T) {
 	}
 }
 
+// Onboarding goes on while the index is rebuilt (a deployment's first start): an alumnus who moves
+// to another province between the rebuild's read of their profile and its index write is counted
+// once, where they are now.
+func TestReindexWhileAProfileChanges(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	for u := int64(1); u <= 10; u++ {
+		onboard(t, s, u, nil, alumnus("11", 5), 0)
+	}
+	moved := false
+	undo := store.SetReindexRead(func() {
+		if !moved { // the commit of alumnus 3's move, with its own index write
+			moved = true
+			onboard(t, s, 3, alumnus("11", 5), alumnus("12", 5), 1)
+		}
+	})
+	defer undo()
+	if n, err := s.Reindex(ctx); err != nil || n != 10 {
+		t.Fatalf("Reindex = %d, %v; want 10", n, err)
+	}
+	if !moved {
+		t.Fatal("the move never happened: the test did not exercise the race")
+	}
+	for _, c := range []struct {
+		a    flows.Audience
+		want int64
+	}{
+		{flows.Audience{Kind: flows.AudAll}, 10},
+		{flows.Audience{Kind: flows.AudProvince, Province: "11"}, 9},
+		{flows.Audience{Kind: flows.AudProvince, Province: "12"}, 1},
+		{flows.Audience{Kind: flows.AudRegency, Regency: "11.71"}, 9},
+	} {
+		if got := size(t, s, c.a); got != c.want {
+			t.Errorf("%+v after the rebuild = %d, want %d", c.a, got, c.want)
+		}
+	}
+}
+
 // seed onboards n alumni, ids 1..n, over provinces 11..14 and waves 1..50.
 func seed(t testing.TB, s *store.Store, n int) {
 	for u := 1; u <= n; u++ {
