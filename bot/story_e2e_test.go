@@ -125,33 +125,47 @@ func TestStoryGolden(t *testing.T) {
 }
 
 // The donut shop: a 400-character message is offered as a story, two taps send it, and it waits for
-// moderation; rejected with a reason replied in the moderation chat, the author gets the reason.
+// moderation; rejected with a reason replied in the moderation chat, the author gets the reason. In
+// both languages (the moderation chat is the panitia's, in Indonesian).
 func TestStoryByMessageGolden(t *testing.T) {
-	parallel(t)
-	c := e2eHarness{}.Start(t, withModeration(moderationChat))
-	vita := c.Alumnus("Vita", "id").Onboard()
-	budi := c.Moderator("Budi", "15")
-	msg := "Halo kak, aku mau cerita sedikit. Dulu aku cuma jualan donat titipan di warung dekat rumah. " +
-		"Setelah ikut pelatihan Digital Marketing, aku belajar foto produk pakai HP dan jualan lewat media " +
-		"sosial. Sekarang aku punya toko donat sendiri di Kota Jambi, dua karyawan, dan pesanan datang dari " +
-		"seluruh kota setiap hari. Terima kasih banyak untuk panitia dan para pelatihnya ya!! Semoga alumni lain bisa!!!"
-	if n := len([]rune(msg)); n != 400 {
-		t.Fatalf("the message has %d characters, want 400", n)
+	for _, lang := range []string{"id", "en"} {
+		t.Run(lang, func(t *testing.T) {
+			parallel(t)
+			c := e2eHarness{}.Start(t, withModeration(moderationChat))
+			l := locales.LangFromCode(lang)
+			r := func(id string, kv ...any) string { return c.Catalog.Render(l, locales.Msg(id, kv...)) }
+			vita := c.Alumnus("Vita", lang).Onboard()
+			budi := c.Moderator("Budi", "15")
+			msg := "Halo kak, aku mau cerita sedikit. Dulu aku cuma jualan donat titipan di warung dekat rumah. " +
+				"Setelah ikut pelatihan Digital Marketing, aku belajar foto produk pakai HP dan jualan lewat media " +
+				"sosial. Sekarang aku punya toko donat sendiri di Kota Jambi, dua karyawan, dan pesanan datang dari " +
+				"seluruh kota setiap hari. Terima kasih banyak untuk panitia dan para pelatihnya ya!! Semoga alumni lain bisa!!!"
+			if lang == "en" {
+				msg = "Hi, I'd like to share a little story. I used to sell other people's donuts at the stall near my " +
+					"house. After the Digital Marketing training I learnt to take product photos with my phone and to " +
+					"sell on social media. Now I have my own donut shop in Kota Jambi, two staff, and orders come in " +
+					"from all over the city every day. Many thanks to the panitia and the trainers!!! Other alumni can do it too!!!!"
+			}
+			if n := len([]rune(msg)); n != 400 {
+				t.Fatalf("the message has %d characters, want 400", n)
+			}
+			vita.Send(msg).Expect(r("st.offer")).Tap(r("btn.st_named")).Tap(r("btn.st_send")).
+				Expect(r("st.sent", "Name", "Vita"))
+			pending, err := c.Store.PendingStories(context.Background(), 10)
+			if err != nil || len(pending) != 1 || pending[0].Text != msg || pending[0].Author != vita.ID {
+				t.Fatalf("pending = %+v, %v", pending, err)
+			}
+			group := groupSends{}
+			group.during(c, c.runStories)
+			budi.Press("❌ Tolak").ReplyToLast("Ceritanya bagus, tapi tolong kirim lagi dengan foto toko ya.")
+			own := onItsOwn{}
+			own.during(c, c.runStories, vita)
+			vita.Expect("tolong kirim lagi dengan foto toko ya")
+			checkGolden(t, "story_message_"+lang+".txt", "== Vita ==\n"+vita.Transcript()+"\n== moderation chat ==\n"+c.groupTranscript())
+			checkShape(t, vita, own.is)
+			checkGroupShape(t, c, group.is)
+		})
 	}
-	vita.Send(msg).Expect("cerita sukses").Tap("👤 Boleh, dengan namaku").Tap("📨 Kirim ke panitia").Expect("sudah kukirim")
-	pending, err := c.Store.PendingStories(context.Background(), 10)
-	if err != nil || len(pending) != 1 || pending[0].Text != msg || pending[0].Author != vita.ID {
-		t.Fatalf("pending = %+v, %v", pending, err)
-	}
-	group := groupSends{}
-	group.during(c, c.runStories)
-	budi.Press("❌ Tolak").ReplyToLast("Ceritanya bagus, tapi tolong kirim lagi dengan foto toko ya.")
-	own := onItsOwn{}
-	own.during(c, c.runStories, vita)
-	vita.Expect("tolong kirim lagi dengan foto toko ya")
-	checkGolden(t, "story_message_id.txt", "== Vita ==\n"+vita.Transcript()+"\n== moderation chat ==\n"+c.groupTranscript())
-	checkShape(t, vita, own.is)
-	checkGroupShape(t, c, group.is)
 }
 
 // The moderation chat's buttons check the presser: a member who is not panitia, or a panitia of another
