@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime"
+	"strconv"
 	"strings"
 	"time"
 
@@ -101,5 +102,5 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // userKey builds a key of one user's; all of them share the hash tag {u:<id>}.
 func (s *Store) userKey(user int64, suffix string) string {
-	return fmt.Sprintf("%s{u:%d}:%s", s.prefix, user, suffix)
+	return s.prefix + "{u:" + strconv.FormatInt(user, 10) + "}:" + suffix
 }
