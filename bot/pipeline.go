@@ -145,13 +145,21 @@ func (b *Bot) handle(ctx context.Context, j job) {
 }
 
 // handleRetrying applies an update, again after a pause when that failed on a transient error (Redis
-// unreachable, hung, failing over), up to Config.HandleRetries: through a short outage the alumnus
-// waits a little instead of being told to try again. A step may run twice (see flows.Engine), so a
-// retry has the same effects and the same answer as a first run.
+// unreachable, hung, failing over), with the pauses of Config.HandleRetries: through a short outage the
+// alumnus waits a little instead of being told to try again. On a hung Redis each attempt itself takes
+// a few seconds (the client's timeouts), so the retries end once the pauses' total and handleSlack
+// have passed since the first attempt. A step may run twice (see flows.Engine), so a retry has the
+// same effects and the same answer as a first run.
 func (b *Bot) handleRetrying(ctx context.Context, in flows.Input) (flows.Outcome, error) {
+	budget := handleSlack
+	for _, d := range b.cfg.HandleRetries {
+		budget += d
+	}
+	start := time.Now()
 	for i := 0; ; i++ {
 		out, err := b.cfg.Engine.Handle(ctx, in)
-		if err == nil || i >= len(b.cfg.HandleRetries) || !transient(err) {
+		if err == nil || i >= len(b.cfg.HandleRetries) || !transient(err) ||
+			time.Since(start)+b.cfg.HandleRetries[i] > budget {
 			return out, err
 		}
 		b.metrics.fail("handle_retry")
@@ -161,6 +169,9 @@ func (b *Bot) handleRetrying(ctx context.Context, in flows.Input) (flows.Outcome
 		}
 	}
 }
+
+// handleSlack is the time the attempts themselves may take, besides the pauses between them.
+const handleSlack = 4 * time.Second
 
 // transient reports whether err is one that a retry may not meet: the network or a timeout between
 // the bot and Redis, or Redis saying it cannot serve now (loading, failing over, a cluster reshaping).
