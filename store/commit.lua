@@ -7,7 +7,8 @@
 --   a        the ids of the chat's last applied updates, newest first, space-separated. An update whose
 --            id is in it was applied: membership, not order (Telegram may pick ids at random).
 --   r:<id>   "<claim until, unix ms> <JSON result>": the replies of an applied update not yet known
---            sent, claimed for sending until that time by the replica that committed (or claimed) it.
+--            sent, claimed for sending until that time by the replica that committed (or claimed) it,
+--            which renews the claim while it is still sending (sessions.go renewScript).
 --            It goes when its id leaves a, so it lives as long as the applied record.
 --   s:<id>   how many of those replies went out already (written between the replies of an update
 --            that has several), so a replay after a crash sends only the rest; goes with r:<id>.
