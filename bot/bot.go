@@ -76,13 +76,16 @@ type Config struct {
 	// handleRetrying); nil: DefaultHandleRetries, about 16 s in all. An empty, non-nil list retries
 	// nothing.
 	HandleRetries []time.Duration
-	Engine        Engine
-	Users         Users
-	Files         Files // nil: replies with files are sent as text only
-	Catalog       *locales.Catalog
-	Registry      *prometheus.Registry // nil: metrics are kept but not served
-	Log           *slog.Logger
-	Now           func() time.Time
+	// Transient says whether an error of the engine may pass if the update is applied again (the
+	// store's Redis unreachable or failing over: store.Transient); nil: no error does.
+	Transient func(error) bool
+	Engine    Engine
+	Users     Users
+	Files     Files // nil: replies with files are sent as text only
+	Catalog   *locales.Catalog
+	Registry  *prometheus.Registry // nil: metrics are kept but not served
+	Log       *slog.Logger
+	Now       func() time.Time
 	// Organizers lists the chats that get the organizer command menu at start (super-admins and
 	// granted organizers); nil: none.
 	Organizers func(ctx context.Context) ([]int64, error)

@@ -194,6 +194,7 @@ func (e2eHarness) Start(t *testing.T, opts ...e2eOption) *e2eBot {
 		Now:           now,
 		ClaimRenewal:  cfg.renewal,
 		HandleRetries: cfg.retries,
+		Transient:     store.Transient,
 	}
 	if cfg.modChat != 0 {
 		bc.Moderation = &bot.ModerationConfig{Chat: cfg.modChat, Moderator: app, Messages: st}

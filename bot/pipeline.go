@@ -5,12 +5,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"net"
 	"runtime/debug"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	tg "github.com/go-telegram/bot"
@@ -144,8 +141,8 @@ func (b *Bot) handle(ctx context.Context, j job) {
 	}
 }
 
-// handleRetrying applies an update, again after a pause when that failed on a transient error (Redis
-// unreachable, hung, failing over), with the pauses of Config.HandleRetries: through a short outage the
+// handleRetrying applies an update, again after a pause when that failed on a transient error
+// (Config.Transient: Redis unreachable, hung, failing over), with the pauses of Config.HandleRetries: through a short outage the
 // alumnus waits a little instead of being told to try again. On a hung Redis each attempt itself takes
 // a few seconds (the client's timeouts), so the retries end once the pauses' total and handleSlack
 // have passed since the first attempt. A step may run twice (see flows.Engine), so a retry has the
@@ -158,7 +155,7 @@ func (b *Bot) handleRetrying(ctx context.Context, in flows.Input) (flows.Outcome
 	start := time.Now()
 	for i := 0; ; i++ {
 		out, err := b.cfg.Engine.Handle(ctx, in)
-		if err == nil || i >= len(b.cfg.HandleRetries) || !transient(err) ||
+		if err == nil || i >= len(b.cfg.HandleRetries) || b.cfg.Transient == nil || !b.cfg.Transient(err) ||
 			time.Since(start)+b.cfg.HandleRetries[i] > budget {
 			return out, err
 		}
@@ -172,25 +169,6 @@ func (b *Bot) handleRetrying(ctx context.Context, in flows.Input) (flows.Outcome
 
 // handleSlack is the time the attempts themselves may take, besides the pauses between them.
 const handleSlack = 4 * time.Second
-
-// transient reports whether err is one that a retry may not meet: the network or a timeout between
-// the bot and Redis, or Redis saying it cannot serve now (loading, failing over, a cluster reshaping).
-// Anything else (a bug, bad data) fails the same way every time.
-func transient(err error) bool {
-	var netErr net.Error
-	if errors.As(err, &netErr) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
-		errors.Is(err, context.DeadlineExceeded) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) {
-		return true
-	}
-	msg := err.Error()
-	for _, s := range []string{"redis: connection pool timeout", "LOADING", "TRYAGAIN",
-		"CLUSTERDOWN", "MASTERDOWN", "READONLY", "BUSY"} {
-		if strings.Contains(msg, s) {
-			return true
-		}
-	}
-	return false
-}
 
 // holdClaim renews this replica's claim on the replies of in every Config.ClaimRenewal until release
 // is called: however long the sending takes, no other replica sends them meanwhile, yet a replica

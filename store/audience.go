@@ -265,9 +265,8 @@ func (s *Store) Reindex(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	indexed := 0
-	pre := s.prefix + "{u:"
-	err = s.scanKeys(ctx, pre+"*}:profile", func(_ redis.Cmdable, keys []string) error {
-		read, err := s.readProfiles(ctx, keys)
+	err = s.scanKeys(ctx, s.prefix+"{u:*}:profile", func(c redis.Cmdable, keys []string) error {
+		read, err := s.readProfiles(ctx, c, keys)
 		if err != nil {
 			return err
 		}
@@ -276,8 +275,8 @@ func (s *Store) Reindex(ctx context.Context) (int, error) {
 		}
 		ids := make([]int64, len(keys))
 		for i, k := range keys {
-			id, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimPrefix(k, pre), "}:profile"), 10, 64)
-			if err != nil || read[i] == nil {
+			id, ok := userOfKey(k)
+			if !ok || read[i] == nil {
 				continue
 			}
 			ids[i] = id
@@ -288,7 +287,7 @@ func (s *Store) Reindex(ctx context.Context) (int, error) {
 		// An alumnus whose profile changed between the read and the index write (onboarding goes on
 		// while the index is built) was moved by their commit from where the walk had not put them yet,
 		// and then put back there by the walk: read again, and move whoever changed.
-		again, err := s.readProfiles(ctx, keys)
+		again, err := s.readProfiles(ctx, c, keys)
 		if err != nil {
 			return err
 		}
@@ -311,25 +310,6 @@ func (s *Store) Reindex(ctx context.Context) (int, error) {
 // reindexRead, when set (tests), runs between Reindex's read of a batch of profiles and its index
 // writes: where a concurrent commit can fall.
 var reindexRead func()
-
-// readProfiles reads the profiles under keys, in one round trip; nil where there is none.
-func (s *Store) readProfiles(ctx context.Context, keys []string) ([]*flows.Profile, error) {
-	pipe := s.rdb.Pipeline()
-	cmds := make([]*redis.MapStringStringCmd, len(keys))
-	for i, k := range keys {
-		cmds[i] = pipe.HGetAll(ctx, k)
-	}
-	if _, err := pipe.Exec(ctx); err != nil {
-		return nil, fmt.Errorf("read profiles: %w", err)
-	}
-	out := make([]*flows.Profile, len(keys))
-	for i, c := range cmds {
-		if len(c.Val()) > 0 {
-			out[i], _ = decodeProfile(c.Val())
-		}
-	}
-	return out, nil
-}
 
 // MigrateAudiences builds the audience index once for a deployment whose alumni were onboarded before
 // it existed: the first replica to start takes the marker ab:migrated:aud and runs Reindex. ran is

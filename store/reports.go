@@ -160,16 +160,18 @@ func (s *Store) Roster(ctx context.Context, meetup string) (out []flows.RosterEn
 func (s *Store) rosterProfiles(ctx context.Context, es []flows.RosterEntry) error {
 	for from := 0; from < len(es); from += profileChunk {
 		chunk := es[from:min(from+profileChunk, len(es))]
-		pipe := s.rdb.Pipeline()
-		cmds := make([]*redis.MapStringStringCmd, len(chunk))
+		keys := make([]string, len(chunk))
 		for i, e := range chunk {
-			cmds[i] = pipe.HGetAll(ctx, s.userKey(e.Alumnus, "profile"))
+			keys[i] = s.userKey(e.Alumnus, "profile")
 		}
-		if _, err := pipe.Exec(ctx); err != nil {
-			return fmt.Errorf("read %d profiles: %w", len(chunk), err)
+		ps, err := s.readProfiles(ctx, s.rdb, keys)
+		if err != nil {
+			return err
 		}
-		for i, c := range cmds {
-			p, _ := decodeProfile(c.Val()) // an unreadable field shows empty
+		for i, p := range ps {
+			if p == nil { // erased: the entry shows no profile
+				continue
+			}
 			e := &chunk[i]
 			e.Name, e.Province, e.Regency, e.Wave, e.ReferredBy = p.Name, p.Province, p.Regency, p.Wave, p.ReferredBy
 		}

@@ -344,6 +344,27 @@ func profileField(h map[string]string, short string) string {
 
 // decodeProfile reads a profile hash. It always returns a profile: a field that cannot be read is left
 // empty (zero) and named in the error, so one bad field never locks an alumnus out.
+// readProfiles reads the profiles under keys through c (a Cluster node's client when the keys come
+// from its SCAN), in one round trip; nil where there is none. A field that cannot be read is left
+// empty, as Profile does.
+func (s *Store) readProfiles(ctx context.Context, c redis.Cmdable, keys []string) ([]*flows.Profile, error) {
+	pipe := c.Pipeline()
+	cmds := make([]*redis.MapStringStringCmd, len(keys))
+	for i, k := range keys {
+		cmds[i] = pipe.HGetAll(ctx, k)
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return nil, fmt.Errorf("read %d profiles: %w", len(keys), err)
+	}
+	out := make([]*flows.Profile, len(keys))
+	for i, cmd := range cmds {
+		if h := cmd.Val(); len(h) > 0 {
+			out[i], _ = decodeProfile(h)
+		}
+	}
+	return out, nil
+}
+
 func decodeProfile(h map[string]string) (*flows.Profile, error) {
 	p := &flows.Profile{
 		Name: profileField(h, "n"), Province: profileField(h, "p"), Regency: profileField(h, "r"),

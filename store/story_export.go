@@ -3,8 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"strconv"
-	"strings"
 
 	"github.com/redis/go-redis/v9"
 
@@ -51,23 +49,16 @@ func (s *Store) eachProfileOf(ctx context.Context, c redis.Cmdable, keys []strin
 	if len(keys) == 0 {
 		return nil
 	}
-	pipe := c.Pipeline()
-	cmds := make([]*redis.MapStringStringCmd, len(keys))
-	for i, k := range keys {
-		cmds[i] = pipe.HGetAll(ctx, k)
+	ps, err := s.readProfiles(ctx, c, keys)
+	if err != nil {
+		return err
 	}
-	if _, err := pipe.Exec(ctx); err != nil {
-		return fmt.Errorf("read profiles: %w", err)
-	}
-	pre := s.prefix + "{u:"
 	for i, k := range keys {
-		h := cmds[i].Val()
-		id, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimPrefix(k, pre), "}:profile"), 10, 64)
-		if len(h) == 0 || err != nil {
+		id, ok := userOfKey(k)
+		if !ok || ps[i] == nil {
 			continue
 		}
-		p, _ := decodeProfile(h) // a field that cannot be read is left empty, as Profile does
-		if err := fn(id, *p); err != nil {
+		if err := fn(id, *ps[i]); err != nil {
 			return err
 		}
 	}

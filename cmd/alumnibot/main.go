@@ -196,7 +196,7 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 	b, err := bot.New(bot.Config{
 		Token: cfg.Token, APIURL: cfg.APIURL, WebhookURL: cfg.WebhookURL, WebhookSecret: cfg.WebhookSecret,
 		HTTPAddr: cfg.HTTPAddr, Workers: cfg.Workers, Engine: engine, Users: st, Files: files, Catalog: cat,
-		Registry: reg, Log: log,
+		Registry: reg, Log: log, Transient: store.Transient,
 		OnConnect:  func(username string) { engine.App.BotUsername = username },
 		Menus:      st,
 		Moderation: moderation,

@@ -69,7 +69,7 @@ func StartWebhookBot(cfg BotConfig) (addr string, stop func() error, err error) 
 	b, err := bot.New(bot.Config{
 		Token: cfg.Token, APIURL: cfg.APIURL, Workers: cfg.Workers,
 		WebhookURL: cfg.WebhookURL, WebhookSecret: cfg.WebhookSecret, HTTPAddr: cfg.HTTPAddr,
-		Engine: &flows.Engine{App: app, Sessions: st}, Users: st, Files: files, Catalog: cat,
+		Engine: &flows.Engine{App: app, Sessions: st}, Users: st, Files: files, Catalog: cat, Transient: store.Transient,
 		Log: cfg.Log, OnConnect: func(username string) { app.BotUsername = username },
 	})
 	if err != nil {
